@@ -1,0 +1,512 @@
+package dev.layercache;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.layercache.codec.ValueCodec;
+import dev.layercache.internal.CacheEngine;
+import dev.layercache.internal.EngineSettings;
+import dev.layercache.metrics.CacheMetrics;
+import dev.layercache.spi.CacheBackend;
+import java.lang.reflect.Type;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A cache of values shared by the application servers of one service, over one {@linkplain
+ * CacheBackend backend}. Every key it writes starts with its namespace.
+ *
+ * <pre>{@code
+ * LayerCache cache = LayerCache.builder().namespace("blog")
+ *     .backend(LocalBackend.builder().maximumSize(100_000).build()).build();
+ * CachePolicy policy = CachePolicy.builder().ttl(Duration.ofMinutes(10)).tags("articles").build();
+ * Article a = cache.get(CacheKey.of("article", 42L), Article.class, policy, () -> loadArticle(42L));
+ * cache.invalidateTags("articles");
+ * }</pre>
+ *
+ * <p><b>Never stale.</b> Tags are invalidated by bumping their version. A read fetches the entry
+ * and its tag versions together; an entry is served only if every version still equals the one seen
+ * <em>before</em> its value was loaded. A write that bumps a tag while a loader runs makes the
+ * loaded entry stale at birth, and {@link #evict} bumps the key's own tag, so a load that began
+ * before an eviction cannot put its value back.
+ *
+ * <p><b>Never less available than the source.</b> A backend error or timeout on read is a miss, on
+ * write a skipped store; both are counted and logged at a limited rate, and a circuit breaker stops
+ * calling a dead backend. The caller always gets its loader's value. An invalidation that cannot be
+ * delivered makes the affected tags bypass the cache until it is.
+ *
+ * <p>Types are explicit: pass a {@code Class}, a Jackson {@link TypeReference} for generic types,
+ * or any {@link Type} (a Jackson {@code JavaType} or a method's generic return type).
+ *
+ * <p>Thread-safe. Close it to stop its background threads and the backend.
+ */
+public interface LayerCache extends AutoCloseable {
+
+  /**
+   * Starts a builder.
+   *
+   * @return a builder
+   */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The namespace every key of this cache starts with.
+   *
+   * @return the namespace
+   */
+  String namespace();
+
+  /**
+   * The backend entries are stored in.
+   *
+   * @return the backend
+   */
+  CacheBackend backend();
+
+  /**
+   * Returns the cached value, or null if there is none (or the cached value is null).
+   *
+   * @param key the key
+   * @param type the value type
+   * @param <T> the value type
+   * @return the value or null
+   * @throws InvalidCacheKeyException if the key is null
+   */
+  default <T> @Nullable T get(CacheKey key, Class<T> type) {
+    return get(key, (Type) type);
+  }
+
+  /**
+   * Returns the cached value of a generic type, or null.
+   *
+   * @param key the key
+   * @param type the value type, such as {@code new TypeReference<List<Friend>>() {}}
+   * @param <T> the value type
+   * @return the value or null
+   */
+  default <T> @Nullable T get(CacheKey key, TypeReference<T> type) {
+    return get(key, type.getType());
+  }
+
+  /**
+   * Returns the cached value of the given type, or null.
+   *
+   * @param key the key
+   * @param type a {@code Class}, {@code ParameterizedType} or Jackson {@code JavaType}
+   * @param <T> the value type; the caller is responsible for matching it with {@code type}
+   * @return the value or null
+   */
+  <T> @Nullable T get(CacheKey key, Type type);
+
+  /**
+   * Returns the cached value, or loads, caches and returns it (read-through). Concurrent misses of
+   * one key in this process run the loader once.
+   *
+   * @param key the key
+   * @param type the value type
+   * @param policy TTL, tags and caching rules
+   * @param loader computes the value on a miss
+   * @param <T> the value type
+   * @param <E> what the loader may throw
+   * @return the cached or loaded value
+   * @throws E the loader's exception, unchanged; nothing is cached then
+   */
+  default <T, E extends Exception> @Nullable T get(
+      CacheKey key, Class<T> type, CachePolicy policy, Loader<? extends T, E> loader) throws E {
+    return get(key, (Type) type, policy, loader);
+  }
+
+  /**
+   * Read-through for a generic type.
+   *
+   * @param key the key
+   * @param type the value type
+   * @param policy TTL, tags and caching rules
+   * @param loader computes the value on a miss
+   * @param <T> the value type
+   * @param <E> what the loader may throw
+   * @return the cached or loaded value
+   * @throws E the loader's exception, unchanged
+   */
+  default <T, E extends Exception> @Nullable T get(
+      CacheKey key, TypeReference<T> type, CachePolicy policy, Loader<? extends T, E> loader)
+      throws E {
+    return get(key, type.getType(), policy, loader);
+  }
+
+  /**
+   * Read-through for any type token.
+   *
+   * @param key the key
+   * @param type a {@code Class}, {@code ParameterizedType} or Jackson {@code JavaType}
+   * @param policy TTL, tags and caching rules
+   * @param loader computes the value on a miss
+   * @param <T> the value type
+   * @param <E> what the loader may throw
+   * @return the cached or loaded value
+   * @throws E the loader's exception, unchanged
+   */
+  <T, E extends Exception> @Nullable T get(
+      CacheKey key, Type type, CachePolicy policy, Loader<? extends T, E> loader) throws E;
+
+  /**
+   * Read-through on the cache's executor.
+   *
+   * @param key the key
+   * @param type the value type
+   * @param policy TTL, tags and caching rules
+   * @param loader computes the value on a miss
+   * @param <T> the value type
+   * @return a future completed with the value, or exceptionally with the loader's exception
+   */
+  default <T> CompletableFuture<@Nullable T> getAsync(
+      CacheKey key, Class<T> type, CachePolicy policy, Loader<? extends T, ?> loader) {
+    return getAsync(key, (Type) type, policy, loader);
+  }
+
+  /**
+   * Read-through of a generic type on the cache's executor.
+   *
+   * @param key the key
+   * @param type the value type
+   * @param policy TTL, tags and caching rules
+   * @param loader computes the value on a miss
+   * @param <T> the value type
+   * @return a future completed with the value, or exceptionally with the loader's exception
+   */
+  default <T> CompletableFuture<@Nullable T> getAsync(
+      CacheKey key, TypeReference<T> type, CachePolicy policy, Loader<? extends T, ?> loader) {
+    return getAsync(key, type.getType(), policy, loader);
+  }
+
+  /**
+   * Read-through for any type token on the cache's executor.
+   *
+   * @param key the key
+   * @param type a type token
+   * @param policy TTL, tags and caching rules
+   * @param loader computes the value on a miss
+   * @param <T> the value type
+   * @return a future completed with the value, or exceptionally with the loader's exception
+   */
+  <T> CompletableFuture<@Nullable T> getAsync(
+      CacheKey key, Type type, CachePolicy policy, Loader<? extends T, ?> loader);
+
+  /**
+   * Looks up several keys in one backend round trip (one per server for sharded backends).
+   *
+   * @param keys the keys
+   * @param type the value type
+   * @param <T> the value type
+   * @return the hits; keys without a valid entry are absent, cached nulls are absent too
+   */
+  default <T> Map<CacheKey, T> getAll(Collection<CacheKey> keys, Class<T> type) {
+    return getAll(keys, (Type) type);
+  }
+
+  /**
+   * Looks up several keys of any type token in one backend round trip.
+   *
+   * @param keys the keys
+   * @param type a type token
+   * @param <T> the value type
+   * @return the hits
+   */
+  <T> Map<CacheKey, T> getAll(Collection<CacheKey> keys, Type type);
+
+  /**
+   * Looks up several keys in one round trip and loads the missing ones with one loader call.
+   *
+   * @param keys the keys
+   * @param type the value type
+   * @param policy TTL, tags and caching rules for the loaded values
+   * @param loader loads the keys that missed
+   * @param <T> the value type
+   * @param <E> what the loader may throw
+   * @return every key with a value, cached or loaded
+   * @throws E the loader's exception, unchanged
+   */
+  default <T, E extends Exception> Map<CacheKey, T> getAll(
+      Collection<CacheKey> keys,
+      Class<T> type,
+      CachePolicy policy,
+      BulkLoader<? extends T, E> loader)
+      throws E {
+    return getAll(keys, (Type) type, policy, loader);
+  }
+
+  /**
+   * Bulk read-through for any type token.
+   *
+   * @param keys the keys
+   * @param type a type token
+   * @param policy TTL, tags and caching rules for the loaded values
+   * @param loader loads the keys that missed
+   * @param <T> the value type
+   * @param <E> what the loader may throw
+   * @return every key with a value, cached or loaded
+   * @throws E the loader's exception, unchanged
+   */
+  <T, E extends Exception> Map<CacheKey, T> getAll(
+      Collection<CacheKey> keys, Type type, CachePolicy policy, BulkLoader<? extends T, E> loader)
+      throws E;
+
+  /**
+   * Stores a value. Any load of the same key that began earlier can no longer store its value.
+   *
+   * @param key the key
+   * @param value the value; null only if the policy caches nulls
+   * @param policy TTL, tags and caching rules
+   * @throws CacheSerializationException if the value cannot be encoded
+   * @throws ValueTooLargeException if it exceeds the size limit
+   */
+  void put(CacheKey key, @Nullable Object value, CachePolicy policy);
+
+  /**
+   * Removes a key's entry. A load of the key that began before this call cannot store its value
+   * afterwards.
+   *
+   * @param key the key
+   */
+  void evict(CacheKey key);
+
+  /**
+   * Invalidates every entry that depends on any of these tags, whatever their number, in O(1).
+   *
+   * @param tags the tags
+   */
+  void invalidateTags(String... tags);
+
+  /**
+   * Invalidates every entry that depends on any of these tags.
+   *
+   * @param tags the tags
+   */
+  void invalidateTags(Collection<String> tags);
+
+  /** Stops background work and closes the backend. */
+  @Override
+  void close();
+
+  /**
+   * Builds a {@link LayerCache}. Each setter validates its argument at once and names the bad
+   * value.
+   */
+  final class Builder {
+    /** Circuit breaker: failure rate (percent) over the sliding window that opens it. */
+    public static final float DEFAULT_FAILURE_RATE_THRESHOLD = 50f;
+
+    /** Circuit breaker: how long it stays open before probing the backend again. */
+    public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(2);
+
+    /** A remote call slower than this counts as a failure for the circuit breaker. */
+    public static final Duration DEFAULT_SLOW_CALL = Duration.ofMillis(250);
+
+    /** Repeated backend errors are logged at most once per this interval. */
+    public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(10);
+
+    private @Nullable String namespace;
+    private @Nullable CacheBackend backend;
+    private @Nullable ValueCodec codec;
+    private @Nullable Function<String, CacheMetrics> metrics;
+    private @Nullable Executor executor;
+    private Clock clock = Clock.systemUTC();
+    private long maxValueBytes = -1;
+    private boolean circuitBreaker = true;
+    private float failureRateThreshold = DEFAULT_FAILURE_RATE_THRESHOLD;
+    private Duration openDuration = DEFAULT_OPEN_DURATION;
+    private Duration slowCall = DEFAULT_SLOW_CALL;
+    private Duration logInterval = DEFAULT_LOG_INTERVAL;
+
+    Builder() {}
+
+    /**
+     * Sets the namespace every key starts with (required).
+     *
+     * @param namespace 1 to 64 characters from {@code [A-Za-z0-9_.-]}
+     * @return this builder
+     */
+    public Builder namespace(String namespace) {
+      this.namespace = dev.layercache.internal.KeyEncoding.validateName("namespace", namespace);
+      return this;
+    }
+
+    /**
+     * Sets the backend (required). The cache owns it and closes it on {@link LayerCache#close()}.
+     *
+     * @param backend the backend
+     * @return this builder
+     */
+    public Builder backend(CacheBackend backend) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /**
+     * Sets the codec for remote backends. Default: {@link dev.layercache.codec.JacksonCodec}.
+     *
+     * @param codec the codec
+     * @return this builder
+     */
+    public Builder codec(ValueCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * Sets where metrics go, given the namespace, for example {@code ns ->
+     * MicrometerCacheMetrics.of(registry, ns)}. Default: none.
+     *
+     * @param metrics a factory called once with the namespace
+     * @return this builder
+     */
+    public Builder metrics(Function<String, CacheMetrics> metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /**
+     * Sets the executor for asynchronous gets and background reloads. Default: a cached pool of
+     * daemon threads named after the namespace, shut down on close.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets the clock for creation and expiry times (tests).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Limits the encoded size of a value. Default: the backend's limit. Larger values are not
+     * stored; read-through calls still return them.
+     *
+     * @param bytes at least 1
+     * @return this builder
+     */
+    public Builder maxValueBytes(long bytes) {
+      if (bytes < 1) {
+        throw new CacheConfigurationException("maxValueBytes must be at least 1, was " + bytes);
+      }
+      this.maxValueBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Enables or disables the circuit breaker around a remote backend. Default: enabled.
+     *
+     * @param enabled whether to use it
+     * @return this builder
+     */
+    public Builder circuitBreaker(boolean enabled) {
+      this.circuitBreaker = enabled;
+      return this;
+    }
+
+    /**
+     * Sets the failure rate that opens the circuit breaker.
+     *
+     * @param percent from 1 to 100; default 50
+     * @return this builder
+     */
+    public Builder failureRateThreshold(float percent) {
+      if (!(percent >= 1 && percent <= 100)) {
+        throw new CacheConfigurationException(
+            "failureRateThreshold must be in [1, 100], was " + percent);
+      }
+      this.failureRateThreshold = percent;
+      return this;
+    }
+
+    /**
+     * Sets how long the circuit breaker stays open before probing again.
+     *
+     * @param duration at least 1 ms; default 2 s
+     * @return this builder
+     */
+    public Builder circuitOpenDuration(Duration duration) {
+      if (duration == null || duration.toMillis() < 1) {
+        throw new CacheConfigurationException(
+            "circuitOpenDuration must be at least 1 ms, was " + duration);
+      }
+      this.openDuration = duration;
+      return this;
+    }
+
+    /**
+     * Sets the duration above which a remote call counts as slow (a failure for the breaker).
+     *
+     * @param duration at least 1 ms; default 250 ms
+     * @return this builder
+     */
+    public Builder slowCallThreshold(Duration duration) {
+      if (duration == null || duration.toMillis() < 1) {
+        throw new CacheConfigurationException(
+            "slowCallThreshold must be at least 1 ms, was " + duration);
+      }
+      this.slowCall = duration;
+      return this;
+    }
+
+    /**
+     * Sets how often a repeated backend error is logged.
+     *
+     * @param interval at least 1 ms; default 10 s
+     * @return this builder
+     */
+    public Builder logInterval(Duration interval) {
+      if (interval == null || interval.toMillis() < 1) {
+        throw new CacheConfigurationException("logInterval must be at least 1 ms, was " + interval);
+      }
+      this.logInterval = interval;
+      return this;
+    }
+
+    /**
+     * Returns the cache.
+     *
+     * @return a new cache
+     * @throws CacheConfigurationException if the namespace or backend is missing
+     */
+    public LayerCache build() {
+      if (namespace == null) {
+        throw new CacheConfigurationException("namespace is required");
+      }
+      if (backend == null) {
+        throw new CacheConfigurationException("backend is required");
+      }
+      return new CacheEngine(
+          new EngineSettings(
+              namespace,
+              backend,
+              codec,
+              metrics == null ? CacheMetrics.NOOP : metrics.apply(namespace),
+              executor,
+              clock,
+              maxValueBytes,
+              circuitBreaker,
+              failureRateThreshold,
+              openDuration,
+              slowCall,
+              logInterval));
+    }
+  }
+}

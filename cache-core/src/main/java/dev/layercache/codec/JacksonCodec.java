@@ -1,0 +1,127 @@
+package dev.layercache.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
+import dev.layercache.CacheSerializationException;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The default codec: JSON through Jackson, always decoding to an explicit type. No default typing,
+ * so stored bytes cannot name a class to instantiate; nesting and document size are limited, since
+ * cache content is untrusted input. Records, {@code java.time} values, {@code Optional} and generic
+ * collections work out of the box.
+ *
+ * <p>Thread-safe.
+ */
+public final class JacksonCodec implements ValueCodec {
+  /** This codec's id in entry headers. */
+  public static final byte ID = 1;
+
+  /** Deepest nesting accepted when decoding. */
+  public static final int MAX_NESTING_DEPTH = 200;
+
+  private final ObjectMapper mapper;
+  private final ConcurrentMap<Type, JavaType> javaTypes = new ConcurrentHashMap<>();
+
+  private JacksonCodec(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /**
+   * A codec with the default mapper, decoding documents of at most {@code maxBytes}.
+   *
+   * @param maxBytes the largest document accepted when decoding
+   * @return the codec
+   */
+  public static JacksonCodec create(long maxBytes) {
+    JsonMapper mapper =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())
+            .addModule(new ParameterNamesModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            // A field added by a newer version of the application must not break older readers
+            // during a rolling deployment.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    mapper
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING_DEPTH)
+                .maxDocumentLength(maxBytes)
+                .build());
+    return new JacksonCodec(mapper);
+  }
+
+  /**
+   * A codec over an application's own mapper. The mapper must not enable default typing.
+   *
+   * @param mapper a configured mapper
+   * @return the codec
+   * @throws dev.layercache.CacheConfigurationException if the mapper has default typing enabled
+   */
+  public static JacksonCodec of(ObjectMapper mapper) {
+    if (mapper.getSerializationConfig().getDefaultTyper(mapper.constructType(Object.class))
+        != null) {
+      throw new dev.layercache.CacheConfigurationException(
+          "ObjectMapper has default typing enabled; cache content is untrusted, so LayerCache"
+              + " refuses mappers that let stored bytes choose classes");
+    }
+    return new JacksonCodec(mapper);
+  }
+
+  @Override
+  public byte id() {
+    return ID;
+  }
+
+  @Override
+  public byte[] encode(Object value) {
+    try {
+      return mapper.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new CacheSerializationException(
+          "cannot encode " + value.getClass().getName() + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  @Override
+  public Object decode(byte[] bytes, Type type) {
+    JavaType javaType = javaType(type);
+    try {
+      Object value = mapper.readValue(bytes, javaType);
+      if (value == null) {
+        throw new CacheSerializationException("stored JSON null for " + javaType);
+      }
+      return value;
+    } catch (IOException e) {
+      throw new CacheSerializationException("cannot decode " + javaType + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The Jackson type for a Java type.
+   *
+   * @param type a class, parameterized type or JavaType
+   * @return the Jackson type
+   */
+  public JavaType javaType(Type type) {
+    if (type instanceof JavaType) {
+      return (JavaType) type;
+    }
+    return javaTypes.computeIfAbsent(type, t -> mapper.getTypeFactory().constructType(t));
+  }
+}

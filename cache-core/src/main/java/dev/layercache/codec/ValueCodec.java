@@ -1,0 +1,39 @@
+package dev.layercache.codec;
+
+import java.lang.reflect.Type;
+
+/**
+ * Turns values into bytes and back, always with an explicit target type: the cache content is
+ * untrusted input, so a codec never lets the stored bytes choose a class.
+ *
+ * <p>Implementations must be thread-safe. Throw {@link dev.layercache.CacheSerializationException}
+ * for values that cannot be encoded or bytes that cannot be decoded.
+ */
+public interface ValueCodec {
+  /**
+   * The codec's id, stored in every entry header; an entry written by another codec is a miss.
+   *
+   * @return an id from 1 to 127; 1 is {@link JacksonCodec}
+   */
+  byte id();
+
+  /**
+   * Encodes a value.
+   *
+   * @param value a non-null value
+   * @return its bytes
+   * @throws dev.layercache.CacheSerializationException if the value cannot be encoded
+   */
+  byte[] encode(Object value);
+
+  /**
+   * Decodes a value.
+   *
+   * @param bytes bytes from {@link #encode}
+   * @param type the target type: a {@code Class}, a {@code ParameterizedType} or a Jackson {@code
+   *     JavaType}
+   * @return the value
+   * @throws dev.layercache.CacheSerializationException if the bytes do not decode to the type
+   */
+  Object decode(byte[] bytes, Type type);
+}

@@ -1,0 +1,180 @@
+package dev.layercache.internal;
+
+import dev.layercache.metrics.CacheMetrics;
+import dev.layercache.spi.BackendRead;
+import dev.layercache.spi.CacheBackend;
+import dev.layercache.spi.StoredEntry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The failure policy, written once: every backend call goes through here. A failed or refused call
+ * returns null (reads) or false (writes); it is counted, logged at a limited rate, and fed to the
+ * circuit breaker. Nothing thrown by a backend reaches a cache caller.
+ *
+ * <p>In-process backends skip the breaker and the timing: they cannot time out, and their hit path
+ * must stay allocation-free.
+ */
+final class BackendGuard {
+  private final CacheBackend backend;
+  private final boolean local;
+  private final @Nullable CircuitBreaker breaker;
+  private final CacheMetrics metrics;
+  private final ThrottledLog log;
+
+  /** Creates a guard; {@code metrics} must already be exception-safe. */
+  BackendGuard(EngineSettings s, CacheMetrics metrics) {
+    this.backend = s.backend();
+    this.local = backend.isLocal();
+    this.metrics = metrics;
+    this.log =
+        new ThrottledLog(
+            LoggerFactory.getLogger("dev.layercache.backend"), s.logInterval().toNanos());
+    if (s.circuitBreaker() && !local) {
+      CircuitBreakerConfig config =
+          CircuitBreakerConfig.custom()
+              .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+              .slidingWindowSize(20)
+              .minimumNumberOfCalls(10)
+              .failureRateThreshold(s.failureRateThreshold())
+              .slowCallDurationThreshold(s.slowCall())
+              .slowCallRateThreshold(s.failureRateThreshold())
+              .waitDurationInOpenState(s.openDuration())
+              .permittedNumberOfCallsInHalfOpenState(3)
+              .build();
+      this.breaker = CircuitBreaker.of(s.namespace() + "/" + backend.name(), config);
+    } else {
+      this.breaker = null;
+    }
+  }
+
+  /**
+   * The circuit breaker's state, for tests and diagnostics.
+   *
+   * @return the state name, or "DISABLED"
+   */
+  String breakerState() {
+    return breaker == null ? "DISABLED" : breaker.getState().name();
+  }
+
+  @Nullable BackendRead read(String entryKey, String keyTagKey, List<String> tagKeys) {
+    if (local) {
+      try {
+        return backend.read(entryKey, keyTagKey, tagKeys);
+      } catch (RuntimeException e) {
+        failed("read", e, 0);
+        return null;
+      }
+    }
+    return remote("read", () -> backend.read(entryKey, keyTagKey, tagKeys));
+  }
+
+  @Nullable List<BackendRead> readAll(
+      List<String> entryKeys, List<String> keyTagKeys, List<String> tagKeys) {
+    return call("readAll", () -> backend.readAll(entryKeys, keyTagKeys, tagKeys));
+  }
+
+  long @Nullable [] tagVersions(List<String> tagKeys, boolean createAbsent) {
+    return call("versions", () -> backend.tagVersions(tagKeys, createAbsent));
+  }
+
+  boolean write(String entryKey, StoredEntry entry, long ttlMillis) {
+    return call(
+            "write",
+            () -> {
+              backend.write(entryKey, entry, ttlMillis);
+              return Boolean.TRUE;
+            })
+        != null;
+  }
+
+  boolean delete(String entryKey) {
+    return call(
+            "delete",
+            () -> {
+              backend.delete(entryKey);
+              return Boolean.TRUE;
+            })
+        != null;
+  }
+
+  boolean bumpTags(List<String> tagKeys) {
+    return call(
+            "bump",
+            () -> {
+              backend.bumpTags(tagKeys);
+              return Boolean.TRUE;
+            })
+        != null;
+  }
+
+  boolean evict(String entryKey, String keyTagKey) {
+    return call(
+            "evict",
+            () -> {
+              backend.evict(entryKey, keyTagKey);
+              return Boolean.TRUE;
+            })
+        != null;
+  }
+
+  private <R> @Nullable R call(String operation, Supplier<R> call) {
+    if (local) {
+      try {
+        return call.get();
+      } catch (RuntimeException e) {
+        failed(operation, e, 0);
+        return null;
+      }
+    }
+    return remote(operation, call);
+  }
+
+  private <R> @Nullable R remote(String operation, Supplier<R> call) {
+    CircuitBreaker cb = breaker;
+    if (cb != null && !cb.tryAcquirePermission()) {
+      metrics.backendCall(backend.name(), operation, 0, false);
+      log.warn(
+          "open:" + operation,
+          "LayerCache backend '"
+              + backend.name()
+              + "' circuit breaker is "
+              + cb.getState()
+              + "; "
+              + operation
+              + " skipped",
+          null);
+      return null;
+    }
+    long start = System.nanoTime();
+    try {
+      R r = call.get();
+      long took = System.nanoTime() - start;
+      if (cb != null) {
+        cb.onSuccess(took, TimeUnit.NANOSECONDS);
+      }
+      metrics.backendCall(backend.name(), operation, took, true);
+      return r;
+    } catch (RuntimeException e) {
+      long took = System.nanoTime() - start;
+      if (cb != null) {
+        cb.onError(took, TimeUnit.NANOSECONDS, e);
+      }
+      failed(operation, e, took);
+      return null;
+    }
+  }
+
+  private void failed(String operation, RuntimeException e, long took) {
+    metrics.backendCall(backend.name(), operation, took, false);
+    log.warn(
+        "error:" + operation,
+        "LayerCache backend '" + backend.name() + "' " + operation + " failed; treated as a miss",
+        e);
+  }
+}

@@ -1,0 +1,831 @@
+package dev.layercache.internal;
+
+import com.fasterxml.jackson.databind.JavaType;
+import dev.layercache.BulkLoader;
+import dev.layercache.CacheException;
+import dev.layercache.CacheKey;
+import dev.layercache.CachePolicy;
+import dev.layercache.CacheSerializationException;
+import dev.layercache.InvalidCacheKeyException;
+import dev.layercache.LayerCache;
+import dev.layercache.Loader;
+import dev.layercache.ValueTooLargeException;
+import dev.layercache.codec.JacksonCodec;
+import dev.layercache.codec.ValueCodec;
+import dev.layercache.metrics.CacheMetrics;
+import dev.layercache.metrics.CacheMetrics.GetResult;
+import dev.layercache.metrics.CacheMetrics.PutResult;
+import dev.layercache.spi.BackendRead;
+import dev.layercache.spi.CacheBackend;
+import dev.layercache.spi.CorruptEntryException;
+import dev.layercache.spi.StoredEntry;
+import java.lang.reflect.Array;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one implementation of {@link LayerCache}: the invalidation protocol, expiry, single flight,
+ * soft expiry and the failure policy, for every backend.
+ */
+public final class CacheEngine implements LayerCache {
+  private static final Object NOT_SERVED = new Object();
+
+  private final String namespace;
+  private final CacheBackend backend;
+  private final boolean local;
+  private final ValueCodec codec;
+  private final CacheMetrics metrics;
+  private final BackendGuard guard;
+  private final Clock clock;
+  private final long maxValueBytes;
+  private final Executor executor;
+  private final @Nullable ExecutorService ownedExecutor;
+  private final SingleFlight flights = new SingleFlight();
+  private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+  private final Set<Type> verifiedTypes = ConcurrentHashMap.newKeySet();
+  private final PendingInvalidations pending = new PendingInvalidations();
+  private final ThrottledLog log;
+  private @Nullable ScheduledExecutorService retryScheduler;
+  private volatile boolean closed;
+
+  /**
+   * Creates the engine from validated settings.
+   *
+   * @param s the settings
+   */
+  public CacheEngine(EngineSettings s) {
+    this.namespace = s.namespace();
+    this.backend = s.backend();
+    this.local = backend.isLocal();
+    this.metrics = new SafeMetrics(s.metrics());
+    this.guard = new BackendGuard(s, metrics);
+    this.clock = s.clock();
+    this.maxValueBytes =
+        s.maxValueBytes() > 0
+            ? Math.min(s.maxValueBytes(), backend.maxEntryBytes())
+            : backend.maxEntryBytes();
+    ValueCodec c = s.codec();
+    this.codec = c != null ? c : JacksonCodec.create(Math.max(maxValueBytes, 1024));
+    this.log =
+        new ThrottledLog(LoggerFactory.getLogger(LayerCache.class), s.logInterval().toNanos());
+    Executor e = s.executor();
+    if (e == null) {
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              0,
+              Math.max(8, 4 * Runtime.getRuntime().availableProcessors()),
+              30,
+              TimeUnit.SECONDS,
+              new SynchronousQueue<>(),
+              daemonThreads("layercache-" + namespace + "-"),
+              new ThreadPoolExecutor.CallerRunsPolicy());
+      this.ownedExecutor = pool;
+      this.executor = pool;
+    } else {
+      this.ownedExecutor = null;
+      this.executor = e;
+    }
+  }
+
+  @Override
+  public String namespace() {
+    return namespace;
+  }
+
+  @Override
+  public CacheBackend backend() {
+    return backend;
+  }
+
+  /**
+   * The circuit breaker's state (CLOSED, OPEN, HALF_OPEN, or DISABLED), for tests and health
+   * checks.
+   *
+   * @return the state name
+   */
+  public String circuitBreakerState() {
+    return guard.breakerState();
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public <T> @Nullable T get(CacheKey key, Type type) {
+    requireKey(key);
+    requireArg(type, "type");
+    String entryKey = key.entryKey(namespace);
+    BackendRead read = guard.read(entryKey, key.keyTagKey(namespace), List.of());
+    if (read == null) {
+      metrics.get(key.name(), GetResult.ERROR);
+      return null;
+    }
+    Object value = serve(key, entryKey, read, type, clock.millis(), null, null);
+    if (value == NOT_SERVED) {
+      metrics.get(key.name(), GetResult.MISS);
+      return null;
+    }
+    return cast(value);
+  }
+
+  @Override
+  public <T, E extends Exception> @Nullable T get(
+      CacheKey key, Type type, CachePolicy policy, Loader<? extends T, E> loader) throws E {
+    requireKey(key);
+    requireArg(type, "type");
+    requireArg(policy, "policy");
+    requireArg(loader, "loader");
+    String entryKey = key.entryKey(namespace);
+    String keyTag = key.keyTagKey(namespace);
+    List<String> tagKeys = policy.tagKeys(namespace);
+    BackendRead read = guard.read(entryKey, keyTag, tagKeys);
+    if (read != null) {
+      Object value = serve(key, entryKey, read, type, clock.millis(), policy, loader);
+      if (value != NOT_SERVED) {
+        return cast(value);
+      }
+      metrics.get(key.name(), GetResult.MISS);
+    } else {
+      metrics.get(key.name(), GetResult.ERROR);
+    }
+    String[] snapKeys = snapshotKeys(keyTag, tagKeys);
+    long[] snapshot = read == null ? null : snapshot(read, snapKeys);
+    return loadThrough(key, entryKey, type, policy, loader, snapKeys, snapshot);
+  }
+
+  private <T, E extends Exception> @Nullable T loadThrough(
+      CacheKey key,
+      String entryKey,
+      Type type,
+      CachePolicy policy,
+      Loader<? extends T, E> loader,
+      String[] snapKeys,
+      long @Nullable [] snapshot)
+      throws E {
+    SingleFlight.Joined joined = flights.join(entryKey, snapshot);
+    if (!joined.leader()) {
+      SingleFlight.Outcome outcome = joined.flight().await();
+      if (outcome.unchecked instanceof RuntimeException) {
+        throw (RuntimeException) outcome.unchecked;
+      }
+      if (outcome.unchecked instanceof Error) {
+        throw (Error) outcome.unchecked;
+      }
+      if (outcome != SingleFlight.Outcome.LOAD_YOURSELF) {
+        return cast(outcome.value);
+      }
+      // The leader failed with a checked exception (or we were interrupted): load ourselves,
+      // without storing, since our snapshot may be older than what is now cached.
+      return timedLoad(key, loader);
+    }
+    T value;
+    try {
+      value = timedLoad(key, loader);
+    } catch (Throwable t) {
+      joined.flight().fail(t);
+      throw t;
+    }
+    try {
+      if (snapshot != null) {
+        store(key, entryKey, value, type, policy, snapKeys, snapshot);
+      }
+    } finally {
+      joined.flight().complete(value);
+    }
+    return value;
+  }
+
+  private <T, E extends Exception> @Nullable T timedLoad(
+      CacheKey key, Loader<? extends T, E> loader) throws E {
+    long start = System.nanoTime();
+    boolean ok = false;
+    try {
+      T value = loader.load();
+      ok = true;
+      return value;
+    } finally {
+      metrics.load(key.name(), ok, System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * Returns the entry's value if it may be served, or {@link #NOT_SERVED}. Counts the hit or the
+   * rejection, deletes unreadable entries, and schedules a soft-expiry reload.
+   */
+  private @Nullable Object serve(
+      CacheKey key,
+      String entryKey,
+      BackendRead read,
+      Type type,
+      long now,
+      @Nullable CachePolicy policy,
+      @Nullable Loader<?, ?> loader) {
+    StoredEntry entry = read.entry();
+    if (entry == null) {
+      byte[] bytes = read.entryBytes();
+      if (bytes == null) {
+        return NOT_SERVED;
+      }
+      try {
+        entry = StoredEntry.fromBytes(bytes);
+      } catch (CorruptEntryException e) {
+        discard(key, entryKey, "unreadable entry: " + e.getMessage());
+        return NOT_SERVED;
+      }
+      if (entry.codecId() != codec.id()) {
+        discard(key, entryKey, "entry written by codec " + entry.codecId());
+        return NOT_SERVED;
+      }
+    }
+    if (!Arrays.equals(entry.fingerprint(), key.fingerprint())) {
+      discard(key, entryKey, "key fingerprint mismatch (hash collision or foreign entry)");
+      return NOT_SERVED;
+    }
+    if (now >= entry.hardExpireAt() || !versionsMatch(entry, read)) {
+      metrics.staleRejected(key.name());
+      return NOT_SERVED;
+    }
+    Object value;
+    if (entry.isNullValue()) {
+      value = null;
+    } else if (local) {
+      value = entry.value();
+      if (value == null || !rawClass(type).isInstance(value)) {
+        log.warn(
+            "type:" + key.name(),
+            "cached value of '"
+                + key.name()
+                + "' is a "
+                + (value == null ? "null" : value.getClass().getName())
+                + ", not the requested "
+                + type.getTypeName()
+                + "; treated as a miss",
+            null);
+        return NOT_SERVED;
+      }
+    } else {
+      byte[] payload = entry.payload();
+      try {
+        value = codec.decode(payload == null ? new byte[0] : payload, type);
+      } catch (CacheSerializationException e) {
+        discard(key, entryKey, "cannot decode as " + type.getTypeName() + ": " + e.getMessage());
+        return NOT_SERVED;
+      }
+    }
+    long soft = entry.softExpireAt();
+    if (soft != 0 && now >= soft && policy != null && loader != null) {
+      metrics.get(key.name(), GetResult.STALE);
+      refreshInBackground(key, entryKey, type, policy, loader);
+    } else {
+      metrics.get(key.name(), GetResult.HIT);
+    }
+    return value;
+  }
+
+  /** Whether every tag version the entry was stored with is still current. */
+  private boolean versionsMatch(StoredEntry entry, BackendRead read) {
+    int n = entry.tagCount();
+    List<String> unread = null;
+    for (int i = 0; i < n; i++) {
+      String tagKey = entry.tagKey(i);
+      if (!pending.isEmpty() && pending.contains(tagKey)) {
+        return false;
+      }
+      long current = read.tagVersion(tagKey);
+      if (current == BackendRead.NOT_READ) {
+        if (unread == null) {
+          unread = new ArrayList<>();
+        }
+        unread.add(tagKey);
+      } else if (current != entry.tagVersion(i)) {
+        return false;
+      }
+    }
+    if (unread == null) {
+      return true;
+    }
+    // The entry depends on tags the caller did not name: one more round trip for those.
+    long[] current = guard.tagVersions(unread, false);
+    if (current == null) {
+      return false;
+    }
+    for (int i = 0, u = 0; i < n && u < current.length; i++) {
+      if (entry.tagKey(i).equals(unread.get(u))) {
+        if (current[u++] != entry.tagVersion(i)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private void discard(CacheKey key, String entryKey, String reason) {
+    metrics.staleRejected(key.name());
+    log.warn("discard:" + key.name(), "discarding entry of '" + key.name() + "': " + reason, null);
+    guard.delete(entryKey);
+  }
+
+  private static String[] snapshotKeys(String keyTag, List<String> tagKeys) {
+    String[] keys = new String[tagKeys.size() + 1];
+    keys[0] = keyTag;
+    for (int i = 0; i < tagKeys.size(); i++) {
+      keys[i + 1] = tagKeys.get(i);
+    }
+    return keys;
+  }
+
+  /**
+   * The versions to store a loaded value with, read before loading. Absent versions are created
+   * (absent is never a snapshot). Null if they cannot be read, or a tag has an undelivered
+   * invalidation: the value is then returned but not stored.
+   */
+  private long @Nullable [] snapshot(BackendRead read, String[] keys) {
+    long[] versions = new long[keys.length];
+    List<String> absent = null;
+    for (int i = 0; i < keys.length; i++) {
+      if (!pending.isEmpty() && pending.contains(keys[i])) {
+        return null;
+      }
+      long v = read.tagVersion(keys[i]);
+      versions[i] = v;
+      // Versions are positive; anything else (absent, not read, a backend's dead marker) is
+      // never a snapshot.
+      if (v <= 0) {
+        if (absent == null) {
+          absent = new ArrayList<>();
+        }
+        absent.add(keys[i]);
+      }
+    }
+    if (absent != null) {
+      long[] created = guard.tagVersions(absent, true);
+      if (created == null) {
+        return null;
+      }
+      for (int i = 0, a = 0; i < keys.length && a < created.length; i++) {
+        if (keys[i].equals(absent.get(a))) {
+          versions[i] = created[a++];
+        }
+      }
+    }
+    return versions;
+  }
+
+  private long @Nullable [] freshSnapshot(String[] keys) {
+    for (String k : keys) {
+      if (!pending.isEmpty() && pending.contains(k)) {
+        return null;
+      }
+    }
+    return guard.tagVersions(Arrays.asList(keys), true);
+  }
+
+  private void refreshInBackground(
+      CacheKey key, String entryKey, Type type, CachePolicy policy, Loader<?, ?> loader) {
+    if (closed || !refreshing.add(entryKey)) {
+      return;
+    }
+    Runnable task =
+        () -> {
+          try {
+            String[] snapKeys = snapshotKeys(key.keyTagKey(namespace), policy.tagKeys(namespace));
+            long[] snapshot = freshSnapshot(snapKeys);
+            Object value = timedLoad(key, loader);
+            if (snapshot != null) {
+              store(key, entryKey, value, type, policy, snapKeys, snapshot);
+            }
+          } catch (Exception | Error e) {
+            log.warn(
+                "refresh:" + key.name(),
+                "background reload of '"
+                    + key.name()
+                    + "' failed; the old value stays until its TTL",
+                e);
+          } finally {
+            refreshing.remove(entryKey);
+          }
+        };
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      refreshing.remove(entryKey);
+    }
+  }
+
+  @Override
+  public <T> CompletableFuture<@Nullable T> getAsync(
+      CacheKey key, Type type, CachePolicy policy, Loader<? extends T, ?> loader) {
+    requireKey(key);
+    requireArg(type, "type");
+    requireArg(policy, "policy");
+    requireArg(loader, "loader");
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return get(key, type, policy, loader);
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new CompletionException(e);
+          }
+        },
+        executor);
+  }
+
+  @Override
+  public <T> Map<CacheKey, T> getAll(Collection<CacheKey> keys, Type type) {
+    requireArg(keys, "keys");
+    requireArg(type, "type");
+    List<CacheKey> list = distinct(keys);
+    Map<CacheKey, T> hits = new LinkedHashMap<>();
+    List<BackendRead> reads = readAll(list, List.of());
+    long now = clock.millis();
+    for (int i = 0; i < list.size(); i++) {
+      CacheKey key = list.get(i);
+      BackendRead read = reads == null ? null : reads.get(i);
+      Object value =
+          read == null
+              ? NOT_SERVED
+              : serve(key, key.entryKey(namespace), read, type, now, null, null);
+      if (value == NOT_SERVED) {
+        metrics.get(key.name(), read == null ? GetResult.ERROR : GetResult.MISS);
+      } else if (value != null) {
+        hits.put(key, cast(value));
+      }
+    }
+    return hits;
+  }
+
+  @Override
+  public <T, E extends Exception> Map<CacheKey, T> getAll(
+      Collection<CacheKey> keys, Type type, CachePolicy policy, BulkLoader<? extends T, E> loader)
+      throws E {
+    requireArg(keys, "keys");
+    requireArg(type, "type");
+    requireArg(policy, "policy");
+    requireArg(loader, "loader");
+    List<CacheKey> list = distinct(keys);
+    List<String> tagKeys = policy.tagKeys(namespace);
+    List<BackendRead> reads = readAll(list, tagKeys);
+    long now = clock.millis();
+    Map<CacheKey, T> result = new LinkedHashMap<>();
+    Map<CacheKey, long @Nullable []> missing = new LinkedHashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      CacheKey key = list.get(i);
+      BackendRead read = reads == null ? null : reads.get(i);
+      Object value =
+          read == null
+              ? NOT_SERVED
+              : serve(key, key.entryKey(namespace), read, type, now, null, null);
+      if (value == NOT_SERVED) {
+        metrics.get(key.name(), read == null ? GetResult.ERROR : GetResult.MISS);
+        String[] snapKeys = snapshotKeys(key.keyTagKey(namespace), tagKeys);
+        missing.put(key, read == null ? null : snapshot(read, snapKeys));
+      } else if (value != null) {
+        result.put(key, cast(value));
+      }
+    }
+    if (missing.isEmpty()) {
+      return result;
+    }
+    long start = System.nanoTime();
+    Map<CacheKey, ? extends T> loaded;
+    boolean ok = false;
+    try {
+      loaded = loader.loadAll(Set.copyOf(missing.keySet()));
+      ok = true;
+    } finally {
+      metrics.load(list.get(0).name(), ok, System.nanoTime() - start);
+    }
+    for (Map.Entry<CacheKey, long @Nullable []> m : missing.entrySet()) {
+      CacheKey key = m.getKey();
+      T value = loaded == null ? null : loaded.get(key);
+      if (value != null) {
+        result.put(key, value);
+      }
+      long[] snapshot = m.getValue();
+      if (snapshot != null) {
+        store(
+            key,
+            key.entryKey(namespace),
+            value,
+            type,
+            policy,
+            snapshotKeys(key.keyTagKey(namespace), tagKeys),
+            snapshot);
+      }
+    }
+    return result;
+  }
+
+  private @Nullable List<BackendRead> readAll(List<CacheKey> keys, List<String> tagKeys) {
+    List<String> entryKeys = new ArrayList<>(keys.size());
+    List<String> keyTags = new ArrayList<>(keys.size());
+    for (CacheKey k : keys) {
+      requireKey(k);
+      entryKeys.add(k.entryKey(namespace));
+      keyTags.add(k.keyTagKey(namespace));
+    }
+    List<BackendRead> reads = guard.readAll(entryKeys, keyTags, tagKeys);
+    if (reads != null && reads.size() != keys.size()) {
+      log.warn("readAll", "backend returned " + reads.size() + " reads for " + keys.size(), null);
+      return null;
+    }
+    return reads;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public void put(CacheKey key, @Nullable Object value, CachePolicy policy) {
+    requireKey(key);
+    requireArg(policy, "policy");
+    if (value == null && !policy.cacheNulls()) {
+      throw new CacheSerializationException(
+          "null value for '" + key.name() + "' but the policy does not cache nulls");
+    }
+    // Validate and encode before any I/O, so bad input fails fast and touches nothing.
+    byte[] payload = value == null ? null : encode(key, value, value.getClass());
+    String entryKey = key.entryKey(namespace);
+    String keyTag = key.keyTagKey(namespace);
+    // Bumping the key's own tag first makes any load that began earlier unable to overwrite us.
+    if (!guard.bumpTags(List.of(keyTag))) {
+      pendingBump(List.of(keyTag));
+      metrics.put(key.name(), PutResult.ERROR);
+      return;
+    }
+    String[] snapKeys = snapshotKeys(keyTag, policy.tagKeys(namespace));
+    long[] snapshot = freshSnapshot(snapKeys);
+    if (snapshot == null) {
+      metrics.put(key.name(), PutResult.ERROR);
+      return;
+    }
+    write(key, entryKey, value, payload, policy, snapKeys, snapshot);
+  }
+
+  /**
+   * Stores a loaded value if the policy allows it. Never throws: a value that cannot be stored is
+   * counted and logged, and the caller keeps it.
+   */
+  private void store(
+      CacheKey key,
+      String entryKey,
+      @Nullable Object value,
+      Type type,
+      CachePolicy policy,
+      String[] snapKeys,
+      long[] snapshot) {
+    if ((value == null && !policy.cacheNulls()) || (!policy.cacheEmpty() && isEmpty(value))) {
+      metrics.put(key.name(), PutResult.REJECTED);
+      return;
+    }
+    byte[] payload;
+    try {
+      payload = value == null ? null : encode(key, value, type);
+    } catch (CacheException e) {
+      metrics.put(key.name(), PutResult.REJECTED);
+      log.warn("store:" + key.name(), "not caching '" + key.name() + "': " + e.getMessage(), null);
+      return;
+    }
+    write(key, entryKey, value, payload, policy, snapKeys, snapshot);
+  }
+
+  private void write(
+      CacheKey key,
+      String entryKey,
+      @Nullable Object value,
+      byte @Nullable [] payload,
+      CachePolicy policy,
+      String[] snapKeys,
+      long[] snapshot) {
+    long now = clock.millis();
+    double stretch = 1 + policy.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+    long ttl = Math.max(1, Math.round(policy.ttl().toMillis() * stretch));
+    long soft =
+        policy.softTtl() == null
+            ? 0
+            : now + Math.max(1, Math.round(policy.softTtl().toMillis() * stretch));
+    int size = payload == null ? 0 : payload.length;
+    StoredEntry entry =
+        StoredEntry.create(
+            codec.id(),
+            now,
+            soft,
+            now + ttl,
+            key.fingerprint(),
+            snapKeys,
+            snapshot,
+            value,
+            local ? null : payload,
+            size);
+    metrics.put(key.name(), guard.write(entryKey, entry, ttl) ? PutResult.STORED : PutResult.ERROR);
+  }
+
+  /** Encodes a value, checks its size, and on first use of a type checks it decodes back. */
+  private byte[] encode(CacheKey key, Object value, Type type) {
+    byte[] payload = codec.encode(value);
+    if (payload.length > maxValueBytes) {
+      throw new ValueTooLargeException(
+          "value of '"
+              + key.name()
+              + "' encodes to "
+              + payload.length
+              + " bytes, over the limit of "
+              + maxValueBytes);
+    }
+    if (!verifiedTypes.contains(type)) {
+      // A type that encodes but cannot be rebuilt (no creator, say) would be a miss on every
+      // read of a remote backend; find out once, at the first store, not at every read.
+      codec.decode(payload, type);
+      verifiedTypes.add(type);
+    }
+    return payload;
+  }
+
+  @Override
+  public void evict(CacheKey key) {
+    requireKey(key);
+    String keyTag = key.keyTagKey(namespace);
+    if (!guard.evict(key.entryKey(namespace), keyTag)) {
+      pendingBump(List.of(keyTag));
+    }
+    metrics.eviction(key.name());
+  }
+
+  @Override
+  public void invalidateTags(String... tags) {
+    requireArg(tags, "tags");
+    invalidateTags(Arrays.asList(tags));
+  }
+
+  @Override
+  public void invalidateTags(Collection<String> tags) {
+    requireArg(tags, "tags");
+    if (tags.isEmpty()) {
+      return;
+    }
+    Set<String> keys = new LinkedHashSet<>();
+    for (String tag : tags) {
+      keys.add(KeyEncoding.tagKey(namespace, tag));
+    }
+    List<String> list = List.copyOf(keys);
+    if (guard.bumpTags(list)) {
+      metrics.tagBumps(list.size());
+    } else {
+      pendingBump(list);
+    }
+  }
+
+  // ---------------------------------------------------------------- undelivered invalidations
+
+  private void pendingBump(List<String> tagKeys) {
+    pending.add(tagKeys);
+    log.warn(
+        "pending",
+        "invalidation of "
+            + tagKeys.size()
+            + " tag(s) could not be delivered; affected entries bypass the cache until a retry"
+            + " succeeds",
+        null);
+    scheduler().schedule(this::retryPending, 100, TimeUnit.MILLISECONDS);
+  }
+
+  private void retryPending() {
+    if (closed || pending.isEmpty()) {
+      return;
+    }
+    Map<String, Long> batch = pending.snapshot();
+    if (batch.isEmpty()) {
+      return;
+    }
+    if (guard.bumpTags(pending.keys(batch))) {
+      pending.delivered(batch);
+      metrics.tagBumps(batch.size());
+    } else if (!closed) {
+      scheduler().schedule(this::retryPending, 500, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private synchronized ScheduledExecutorService scheduler() {
+    ScheduledExecutorService s = retryScheduler;
+    if (s == null) {
+      ScheduledThreadPoolExecutor pool =
+          new ScheduledThreadPoolExecutor(1, daemonThreads("layercache-" + namespace + "-retry-"));
+      pool.setRemoveOnCancelPolicy(true);
+      s = pool;
+      retryScheduler = s;
+    }
+    return s;
+  }
+
+  /**
+   * Whether some invalidation is still waiting for delivery (tests and health checks).
+   *
+   * @return true while tags bypass the cache
+   */
+  public boolean hasPendingInvalidations() {
+    return !pending.isEmpty();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+    synchronized (this) {
+      if (retryScheduler != null) {
+        retryScheduler.shutdownNow();
+      }
+    }
+    backend.close();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static void requireKey(@Nullable CacheKey key) {
+    if (key == null) {
+      throw new InvalidCacheKeyException("key is null");
+    }
+  }
+
+  private static void requireArg(@Nullable Object arg, String name) {
+    if (arg == null) {
+      throw new CacheException(name + " is null");
+    }
+  }
+
+  private static List<CacheKey> distinct(Collection<CacheKey> keys) {
+    return new ArrayList<>(new LinkedHashSet<>(keys));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> @Nullable T cast(@Nullable Object value) {
+    return (T) value;
+  }
+
+  private static boolean isEmpty(@Nullable Object value) {
+    if (value instanceof Optional<?>) {
+      return ((Optional<?>) value).isEmpty();
+    }
+    if (value instanceof Collection<?>) {
+      return ((Collection<?>) value).isEmpty();
+    }
+    if (value instanceof Map<?, ?>) {
+      return ((Map<?, ?>) value).isEmpty();
+    }
+    return value != null && value.getClass().isArray() && Array.getLength(value) == 0;
+  }
+
+  private static Class<?> rawClass(Type type) {
+    if (type instanceof Class<?>) {
+      return (Class<?>) type;
+    }
+    if (type instanceof JavaType) {
+      return ((JavaType) type).getRawClass();
+    }
+    if (type instanceof ParameterizedType) {
+      Type raw = ((ParameterizedType) type).getRawType();
+      if (raw instanceof Class<?>) {
+        return (Class<?>) raw;
+      }
+    }
+    return Object.class;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,363 @@
+package dev.layercache.local;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.layercache.CacheConfigurationException;
+import dev.layercache.spi.BackendRead;
+import dev.layercache.spi.CacheBackend;
+import dev.layercache.spi.StoredEntry;
+import dev.layercache.spi.TagVersions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An in-process backend on Caffeine. It keeps {@link StoredEntry} objects with their decoded
+ * values, so a hit never decodes: cached values must be treated as immutable (records are the
+ * natural fit), since every reader receives the same instance.
+ *
+ * <p>Each entry holds references to the tag version objects it was stored with, so checking a hit
+ * costs one Caffeine lookup and a few volatile reads. Tag versions live in a second bounded
+ * Caffeine cache; a version evicted from it is marked dead first, so entries that depend on it can
+ * never be served again, and a new one starts from a {@linkplain TagVersions#fresh() fresh} value.
+ *
+ * <pre>{@code
+ * LocalBackend backend = LocalBackend.builder().maximumSize(100_000).build();
+ * }</pre>
+ *
+ * Thread-safe.
+ */
+public final class LocalBackend implements CacheBackend {
+  /** Entry count bound when neither a size nor a weight is set. */
+  public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
+
+  /** Largest single entry accepted when none is set: 1 MiB. */
+  public static final long DEFAULT_MAX_ENTRY_BYTES = 1 << 20;
+
+  // Rough per-entry bookkeeping (Caffeine node, LocalEntry, header) added to the weight.
+  private static final int ENTRY_OVERHEAD_BYTES = 160;
+
+  private final Cache<String, LocalEntry> entries;
+  private final Cache<String, TagVersion> tags;
+  private final long maxEntryBytes;
+
+  private LocalBackend(Builder b) {
+    Caffeine<Object, Object> entryBuilder = Caffeine.newBuilder().ticker(b.ticker);
+    long entryBound;
+    if (b.maximumWeightBytes > 0) {
+      entryBuilder
+          .maximumWeight(b.maximumWeightBytes)
+          .weigher(
+              (String k, LocalEntry e) ->
+                  ENTRY_OVERHEAD_BYTES + 2 * k.length() + e.entry.payloadSize());
+      entryBound = Math.max(DEFAULT_MAXIMUM_SIZE, b.maximumWeightBytes / 256);
+    } else {
+      entryBuilder.maximumSize(b.maximumSize);
+      entryBound = b.maximumSize;
+    }
+    this.entries =
+        entryBuilder
+            .expireAfter(
+                new Expiry<String, LocalEntry>() {
+                  @Override
+                  public long expireAfterCreate(String key, LocalEntry value, long currentTime) {
+                    return value.ttlNanos;
+                  }
+
+                  @Override
+                  public long expireAfterUpdate(
+                      String key, LocalEntry value, long currentTime, long currentDuration) {
+                    return value.ttlNanos;
+                  }
+
+                  @Override
+                  public long expireAfterRead(
+                      String key, LocalEntry value, long currentTime, long currentDuration) {
+                    return currentDuration;
+                  }
+                })
+            .build();
+    long tagBound = b.maximumTagVersions > 0 ? b.maximumTagVersions : 2 * entryBound + 10_000;
+    this.tags =
+        Caffeine.newBuilder()
+            .ticker(b.ticker)
+            .maximumSize(tagBound)
+            // Runs atomically with the eviction: no reader can see the version revived.
+            .evictionListener(
+                (String k, @Nullable TagVersion v, RemovalCause cause) -> {
+                  if (v != null) {
+                    v.kill();
+                  }
+                })
+            .build();
+    this.maxEntryBytes = b.maxEntryBytes;
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a builder with the defaults
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public boolean isLocal() {
+    return true;
+  }
+
+  @Override
+  public long maxEntryBytes() {
+    return maxEntryBytes;
+  }
+
+  @Override
+  public BackendRead read(String entryKey, String keyTagKey, List<String> tagKeys) {
+    LocalEntry e = entries.getIfPresent(entryKey);
+    return e != null ? e : missRead;
+  }
+
+  @Override
+  public long[] tagVersions(List<String> tagKeys, boolean createAbsent) {
+    long[] versions = new long[tagKeys.size()];
+    for (int i = 0; i < versions.length; i++) {
+      String k = tagKeys.get(i);
+      TagVersion tv = createAbsent ? tags.get(k, x -> new TagVersion()) : tags.getIfPresent(k);
+      versions[i] = tv == null ? BackendRead.ABSENT : tv.value;
+    }
+    return versions;
+  }
+
+  @Override
+  public void write(String entryKey, StoredEntry entry, long ttlMillis) {
+    TagVersion[] refs = new TagVersion[entry.tagCount()];
+    for (int i = 0; i < refs.length; i++) {
+      // A tag bumped or re-created since the snapshot gives a different value here, so the
+      // entry is born stale and never served.
+      refs[i] = tags.get(entry.tagKey(i), x -> new TagVersion());
+    }
+    entries.put(entryKey, new LocalEntry(entry, refs, TimeUnit.MILLISECONDS.toNanos(ttlMillis)));
+  }
+
+  @Override
+  public void delete(String entryKey) {
+    entries.invalidate(entryKey);
+  }
+
+  @Override
+  public void bumpTags(List<String> tagKeys) {
+    for (String k : tagKeys) {
+      tags.asMap()
+          .compute(
+              k,
+              (x, tv) -> {
+                if (tv == null) {
+                  return new TagVersion();
+                }
+                tv.increment();
+                return tv;
+              });
+    }
+  }
+
+  /**
+   * Drops a tag version exactly as the bounded tag store does when it evicts one: entries that
+   * depend on it can never be served again, and the next reader starts a fresh version. Useful to
+   * test the protocol under eviction; applications never need it.
+   *
+   * @param tagKey the version key
+   */
+  public void evictTagVersion(String tagKey) {
+    TagVersion tv = tags.asMap().remove(tagKey);
+    if (tv != null) {
+      tv.kill();
+    }
+  }
+
+  /**
+   * The number of entries currently held (approximate, for diagnostics).
+   *
+   * @return the entry count
+   */
+  public long size() {
+    return entries.estimatedSize();
+  }
+
+  @Override
+  public void close() {
+    entries.invalidateAll();
+    tags.invalidateAll();
+  }
+
+  private final BackendRead missRead =
+      new BackendRead() {
+        @Override
+        public @Nullable StoredEntry entry() {
+          return null;
+        }
+
+        @Override
+        public byte @Nullable [] entryBytes() {
+          return null;
+        }
+
+        @Override
+        public long tagVersion(String tagKey) {
+          TagVersion tv = tags.getIfPresent(tagKey);
+          return tv == null ? ABSENT : tv.value;
+        }
+      };
+
+  /** A stored entry with direct references to the versions of its tags. */
+  private final class LocalEntry implements BackendRead {
+    final StoredEntry entry;
+    final TagVersion[] refs;
+    final long ttlNanos;
+
+    LocalEntry(StoredEntry entry, TagVersion[] refs, long ttlNanos) {
+      this.entry = entry;
+      this.refs = refs;
+      this.ttlNanos = ttlNanos;
+    }
+
+    @Override
+    public StoredEntry entry() {
+      return entry;
+    }
+
+    @Override
+    public byte @Nullable [] entryBytes() {
+      return null;
+    }
+
+    @Override
+    public long tagVersion(String tagKey) {
+      for (int i = 0; i < refs.length; i++) {
+        String k = entry.tagKey(i);
+        if (k == tagKey || k.equals(tagKey)) {
+          long v = refs[i].value;
+          // A dead version was evicted from the tag store: report what the store holds now.
+          return v != TagVersion.DEAD ? v : missRead.tagVersion(tagKey);
+        }
+      }
+      return missRead.tagVersion(tagKey);
+    }
+  }
+
+  /** A tag's current version; mutated only inside the tag map's atomic operations. */
+  private static final class TagVersion {
+    private static final long DEAD = Long.MIN_VALUE + 1;
+
+    volatile long value = TagVersions.fresh();
+
+    // Not atomic by itself: only called inside the tag map's compute, which serialises writers.
+    void increment() {
+      value = value + 1;
+    }
+
+    void kill() {
+      value = DEAD;
+    }
+  }
+
+  /** Builds a {@link LocalBackend}. */
+  public static final class Builder {
+    private long maximumSize = DEFAULT_MAXIMUM_SIZE;
+    private long maximumWeightBytes;
+    private long maximumTagVersions;
+    private long maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
+    private Ticker ticker = Ticker.systemTicker();
+
+    private Builder() {}
+
+    /**
+     * Bounds the backend by entry count.
+     *
+     * @param maximumSize at least 1
+     * @return this builder
+     */
+    public Builder maximumSize(long maximumSize) {
+      if (maximumSize < 1) {
+        throw new CacheConfigurationException("maximumSize must be at least 1, was " + maximumSize);
+      }
+      this.maximumSize = maximumSize;
+      this.maximumWeightBytes = 0;
+      return this;
+    }
+
+    /**
+     * Bounds the backend by the encoded size of its values plus a per-entry overhead, instead of by
+     * count.
+     *
+     * @param bytes at least 1 KiB
+     * @return this builder
+     */
+    public Builder maximumWeightBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new CacheConfigurationException(
+            "maximumWeightBytes must be at least 1024, was " + bytes);
+      }
+      this.maximumWeightBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Bounds the number of tag versions kept. Default: twice the entry bound plus 10,000. An
+     * evicted tag version invalidates the entries that depend on it, so keep it generous.
+     *
+     * @param count at least 1
+     * @return this builder
+     */
+    public Builder maximumTagVersions(long count) {
+      if (count < 1) {
+        throw new CacheConfigurationException(
+            "maximumTagVersions must be at least 1, was " + count);
+      }
+      this.maximumTagVersions = count;
+      return this;
+    }
+
+    /**
+     * Sets the largest value accepted.
+     *
+     * @param bytes at least 1
+     * @return this builder
+     */
+    public Builder maxEntryBytes(long bytes) {
+      if (bytes < 1) {
+        throw new CacheConfigurationException("maxEntryBytes must be at least 1, was " + bytes);
+      }
+      this.maxEntryBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the time source used for memory reclamation (tests).
+     *
+     * @param ticker a Caffeine ticker
+     * @return this builder
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = java.util.Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Returns the backend.
+     *
+     * @return a new backend
+     */
+    public LocalBackend build() {
+      return new LocalBackend(this);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * LayerCache core: the public API, the backend SPI, the local backend, the Jackson codec and
+ * metrics. Implementation packages are not exported.
+ */
+module dev.layercache.core {
+  requires transitive com.fasterxml.jackson.databind;
+  requires transitive com.github.benmanes.caffeine;
+  requires com.fasterxml.jackson.datatype.jsr310;
+  requires com.fasterxml.jackson.datatype.jdk8;
+  requires com.fasterxml.jackson.module.paramnames;
+  requires io.github.resilience4j.circuitbreaker;
+  requires org.slf4j;
+  requires static transitive org.jspecify;
+  requires static micrometer.core;
+
+  exports dev.layercache;
+  exports dev.layercache.spi;
+  exports dev.layercache.local;
+  exports dev.layercache.codec;
+  exports dev.layercache.metrics;
+}

@@ -1,0 +1,686 @@
+package dev.layercache.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.layercache.CacheKey;
+import dev.layercache.CachePolicy;
+import dev.layercache.LayerCache;
+import dev.layercache.spi.CacheBackend;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The behaviour every backend must show, run through a {@link LayerCache} as applications use it.
+ * Subclass it once per backend (and per topology: one node, a pool, a cluster) and implement the
+ * three hooks. Each test uses its own namespace, so subclasses may share one server.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class BackendContractTest {
+
+  /** A value with the types a codec must carry faithfully. */
+  public record Article(
+      long id,
+      String title,
+      Instant published,
+      LocalDate day,
+      BigDecimal price,
+      List<String> labels,
+      byte[] image,
+      Optional<String> subtitle,
+      UUID author) {}
+
+  /** A small value for lists. */
+  public record Friend(long id, String name) {}
+
+  /** The clock the cache under test reads; tests move it to expire entries. */
+  protected final MutableClock clock = MutableClock.now();
+
+  /** The cache under test, over a fresh backend from {@link #createBackend()}. */
+  protected LayerCache cache;
+
+  private final ExecutorService pool = Executors.newCachedThreadPool();
+
+  /** For subclasses, one per backend and topology. */
+  protected BackendContractTest() {}
+
+  /**
+   * Creates the backend under test. Called before each test.
+   *
+   * @return a new backend
+   */
+  protected abstract CacheBackend createBackend();
+
+  /**
+   * Makes the backend lose a tag version, as an eviction, a {@code DEL} or a restart would.
+   *
+   * @param backend the backend returned by {@link #createBackend()}
+   * @param tagKey the version key to lose
+   */
+  protected abstract void loseTagVersion(CacheBackend backend, String tagKey);
+
+  /**
+   * Stores something under an entry key that is not an entry this cache wrote for that key: random
+   * bytes for a byte store, an entry with another key's fingerprint for an object store.
+   *
+   * @param backend the backend returned by {@link #createBackend()}
+   * @param entryKey the key to plant it under
+   */
+  protected abstract void plantForeignEntry(CacheBackend backend, String entryKey);
+
+  /**
+   * Builds the cache under test; subclasses may override to add settings.
+   *
+   * @param builder a builder with namespace, backend and clock set
+   * @return the cache
+   */
+  protected LayerCache build(LayerCache.Builder builder) {
+    return builder.build();
+  }
+
+  /**
+   * A fresh namespace, unique per test.
+   *
+   * @return the namespace
+   */
+  protected static String uniqueNamespace() {
+    return "t" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+  }
+
+  @BeforeEach
+  void createCache() {
+    cache =
+        build(
+            LayerCache.builder()
+                .namespace(uniqueNamespace())
+                .backend(createBackend())
+                .clock(clock));
+  }
+
+  @AfterEach
+  void closeCache() {
+    pool.shutdownNow();
+    cache.close();
+  }
+
+  private static CachePolicy tagged(String... tags) {
+    return CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags(tags).build();
+  }
+
+  private static Article article(long id) {
+    return new Article(
+        id,
+        "Title " + id + " é ✓",
+        Instant.parse("2026-01-02T03:04:05.123456Z"),
+        LocalDate.of(2026, 2, 28),
+        new BigDecimal("12345.6789"),
+        List.of("a", "b"),
+        new byte[] {0, 1, 2, (byte) 255},
+        Optional.of("sub"),
+        UUID.fromString("123e4567-e89b-12d3-a456-426614174000"));
+  }
+
+  // ------------------------------------------------------------------ basics
+
+  @Test
+  public void get_unknownKey_isNull() {
+    assertThat(cache.get(CacheKey.of("article", 1L), Article.class)).isNull();
+  }
+
+  @Test
+  public void get_afterPut_returnsEqualValue() {
+    Article a = article(7);
+    cache.put(CacheKey.of("article", 7L), a, tagged("articles"));
+    Article back = cache.get(CacheKey.of("article", 7L), Article.class);
+    assertThat(back).isNotNull();
+    assertThat(back).usingRecursiveComparison().isEqualTo(a);
+  }
+
+  @Test
+  public void readThrough_loadsOnceThenHits() {
+    AtomicInteger loads = new AtomicInteger();
+    CacheKey key = CacheKey.of("article", 1L);
+    for (int i = 0; i < 5; i++) {
+      Article a =
+          cache.get(
+              key,
+              Article.class,
+              tagged("articles"),
+              () -> {
+                loads.incrementAndGet();
+                return article(1);
+              });
+      assertThat(a.id()).isEqualTo(1);
+    }
+    assertThat(loads).hasValue(1);
+  }
+
+  @Test
+  public void genericCollection_roundTrips() {
+    CacheKey key = CacheKey.of("friends", 3L);
+    List<Friend> friends = List.of(new Friend(1, "ann"), new Friend(2, "bob"));
+    TypeReference<List<Friend>> type = new TypeReference<>() {};
+    cache.get(key, type, tagged("friends"), () -> friends);
+    List<Friend> back = cache.get(key, type, tagged("friends"), () -> List.of());
+    assertThat(back).containsExactlyElementsOf(friends);
+    assertThat(back.get(0)).isInstanceOf(Friend.class);
+  }
+
+  @Test
+  public void optionalAndScalars_roundTrip() {
+    CachePolicy p = tagged("x");
+    TypeReference<Optional<BigDecimal>> optType = new TypeReference<>() {};
+    cache.get(CacheKey.of("opt", 1), optType, p, () -> Optional.of(new BigDecimal("1.50")));
+    assertThat(cache.get(CacheKey.of("opt", 1), optType, p, () -> Optional.empty()))
+        .contains(new BigDecimal("1.50"));
+    cache.get(CacheKey.of("bytes", 1), byte[].class, p, () -> new byte[] {9, 8});
+    assertThat(cache.get(CacheKey.of("bytes", 1), byte[].class, p, () -> new byte[0]))
+        .containsExactly(9, 8);
+    cache.get(CacheKey.of("str", 1), String.class, p, () -> "hello");
+    assertThat(cache.get(CacheKey.of("str", 1), String.class)).isEqualTo("hello");
+  }
+
+  @Test
+  public void namespaces_areIsolated() {
+    CacheKey key = CacheKey.of("article", 1L);
+    cache.put(key, "from-a", tagged("t"));
+    try (LayerCache other =
+        LayerCache.builder().namespace(uniqueNamespace()).backend(createBackend()).build()) {
+      assertThat(other.get(key, String.class)).isNull();
+    }
+    assertThat(cache.get(key, String.class)).isEqualTo("from-a");
+  }
+
+  // ------------------------------------------------------------------ invalidation protocol
+
+  @Test
+  public void get_afterTagBump_isMiss() {
+    CacheKey key = CacheKey.of("article", 1L);
+    cache.put(key, "v1", tagged("articles", "user:9"));
+    cache.invalidateTags("user:9");
+    assertThat(cache.get(key, String.class)).isNull();
+    assertThat(cache.get(key, String.class, tagged("articles", "user:9"), () -> "v2"))
+        .isEqualTo("v2");
+  }
+
+  @Test
+  public void tagBump_leavesEntriesWithOtherTags() {
+    cache.put(CacheKey.of("a", 1), "one", tagged("red"));
+    cache.put(CacheKey.of("a", 2), "two", tagged("blue"));
+    cache.invalidateTags("red");
+    assertThat(cache.get(CacheKey.of("a", 1), String.class)).isNull();
+    assertThat(cache.get(CacheKey.of("a", 2), String.class)).isEqualTo("two");
+  }
+
+  @Test
+  public void get_afterEvict_isMiss() {
+    CacheKey key = CacheKey.of("article", 1L);
+    cache.put(key, "v1", tagged("articles"));
+    cache.evict(key);
+    assertThat(cache.get(key, String.class)).isNull();
+  }
+
+  @Test
+  public void readThrough_afterEvict_reloads() {
+    CacheKey key = CacheKey.of("article", 1L);
+    AtomicInteger loads = new AtomicInteger();
+    cache.get(key, Integer.class, tagged("a"), loads::incrementAndGet);
+    cache.evict(key);
+    assertThat(cache.get(key, Integer.class, tagged("a"), loads::incrementAndGet)).isEqualTo(2);
+  }
+
+  @Test
+  public void bornStale_bumpDuringLoad_isNeverServed() throws Exception {
+    CacheKey key = CacheKey.of("article", 1L);
+    CachePolicy policy = tagged("articles");
+    AtomicInteger db = new AtomicInteger(1);
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch written = new CountDownLatch(1);
+    Future<Integer> racer =
+        pool.submit(
+            () ->
+                cache.get(
+                    key,
+                    Integer.class,
+                    policy,
+                    () -> {
+                      int v = db.get(); // reads the old row
+                      loading.countDown();
+                      written.await(); // the write commits and invalidates meanwhile
+                      return v;
+                    }));
+    loading.await();
+    db.set(2);
+    cache.invalidateTags("articles");
+    written.countDown();
+    assertThat(racer.get()).isEqualTo(1); // overlapped the write: may see the old value
+    assertThat(cache.get(key, Integer.class, policy, db::get))
+        .as("the entry loaded before the bump must not be served")
+        .isEqualTo(2);
+  }
+
+  @Test
+  public void evictDuringLoad_oldValueIsNotPutBack() throws Exception {
+    CacheKey key = CacheKey.of("profile", 5L);
+    CachePolicy policy = tagged();
+    AtomicInteger db = new AtomicInteger(1);
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch evicted = new CountDownLatch(1);
+    Future<Integer> racer =
+        pool.submit(
+            () ->
+                cache.get(
+                    key,
+                    Integer.class,
+                    policy,
+                    () -> {
+                      int v = db.get();
+                      loading.countDown();
+                      evicted.await();
+                      return v;
+                    }));
+    loading.await();
+    db.set(2);
+    cache.evict(key);
+    evicted.countDown();
+    assertThat(racer.get()).isEqualTo(1);
+    assertThat(cache.get(key, Integer.class, policy, db::get)).isEqualTo(2);
+  }
+
+  @Test
+  public void put_winsOverOlderConcurrentLoad() throws Exception {
+    CacheKey key = CacheKey.of("profile", 6L);
+    CachePolicy policy = tagged();
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch putDone = new CountDownLatch(1);
+    Future<String> racer =
+        pool.submit(
+            () ->
+                cache.get(
+                    key,
+                    String.class,
+                    policy,
+                    () -> {
+                      loading.countDown();
+                      putDone.await();
+                      return "old";
+                    }));
+    loading.await();
+    cache.put(key, "new", policy);
+    putDone.countDown();
+    assertThat(racer.get()).isEqualTo("old");
+    // The older load may overwrite the stored entry, but only with one that is born stale.
+    assertThat(cache.get(key, String.class)).isNotEqualTo("old");
+    assertThat(cache.get(key, String.class, policy, () -> "reloaded")).isIn("new", "reloaded");
+  }
+
+  @Test
+  public void lostTagVersion_neverRevivesOldEntries() {
+    CacheKey key = CacheKey.of("article", 1L);
+    CachePolicy policy = tagged("articles");
+    cache.put(key, "v1", policy);
+    String tagKey = policy.tagKeys(cache.namespace()).get(0);
+    loseTagVersion(cache.backend(), tagKey);
+    assertThat(cache.get(key, String.class)).as("entry whose tag version was lost").isNull();
+    // A reader re-creates the version; the old entry must still not match it.
+    assertThat(cache.get(key, String.class, policy, () -> "v2")).isEqualTo("v2");
+    // Lose it again and bump while absent: the bump must not produce a reused value either.
+    loseTagVersion(cache.backend(), tagKey);
+    cache.invalidateTags("articles");
+    assertThat(cache.get(key, String.class)).isNull();
+  }
+
+  @Test
+  public void lostKeyTag_neverRevivesOldEntry() {
+    CacheKey key = CacheKey.of("article", 2L);
+    cache.put(key, "v1", tagged());
+    loseTagVersion(cache.backend(), key.keyTagKey(cache.namespace()));
+    assertThat(cache.get(key, String.class)).isNull();
+  }
+
+  @Test
+  public void foreignEntry_isMissAndIsReplaced() {
+    CacheKey key = CacheKey.of("article", 3L);
+    plantForeignEntry(cache.backend(), key.entryKey(cache.namespace()));
+    AtomicInteger loads = new AtomicInteger();
+    assertThat(cache.get(key, String.class, tagged("a"), () -> "ok" + loads.incrementAndGet()))
+        .isEqualTo("ok1");
+    assertThat(cache.get(key, String.class, tagged("a"), () -> "ok" + loads.incrementAndGet()))
+        .isEqualTo("ok1");
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  public void randomizedReadersAndWriters_neverReadOlderThanCompletedWrite() throws Exception {
+    int keys = 8;
+    AtomicLongArray db = new AtomicLongArray(keys);
+    AtomicLongArray committed = new AtomicLongArray(keys); // highest write fully invalidated
+    AtomicLong stale = new AtomicLong();
+    AtomicBoolean stop = new AtomicBoolean();
+    CachePolicy[] policies = new CachePolicy[keys];
+    for (int k = 0; k < keys; k++) {
+      policies[k] = tagged("row:" + k);
+    }
+    List<Future<?>> workers = new ArrayList<>();
+    for (int w = 0; w < 2; w++) {
+      workers.add(
+          pool.submit(
+              () -> {
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                while (!stop.get()) {
+                  int k = r.nextInt(keys);
+                  long v = db.incrementAndGet(k);
+                  cache.invalidateTags("row:" + k);
+                  committed.accumulateAndGet(k, v, Math::max);
+                }
+                return null;
+              }));
+    }
+    for (int t = 0; t < 4; t++) {
+      workers.add(
+          pool.submit(
+              () -> {
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                while (!stop.get()) {
+                  int k = r.nextInt(keys);
+                  long floor = committed.get(k);
+                  Long seen =
+                      cache.get(
+                          CacheKey.of("row", k),
+                          Long.class,
+                          policies[k],
+                          () -> {
+                            long v = db.get(k);
+                            if (r.nextInt(4) == 0) {
+                              Thread.yield();
+                            }
+                            return v;
+                          });
+                  if (seen < floor) {
+                    stale.incrementAndGet();
+                  }
+                }
+                return null;
+              }));
+    }
+    Thread.sleep(1500);
+    stop.set(true);
+    for (Future<?> f : workers) {
+      f.get();
+    }
+    assertThat(stale).as("reads older than a write completed before they began").hasValue(0);
+  }
+
+  // ------------------------------------------------------------------ expiry
+
+  @Test
+  public void ttl_expiredEntry_isMiss() {
+    CacheKey key = CacheKey.of("article", 1L);
+    CachePolicy policy = CachePolicy.builder().ttl(Duration.ofSeconds(30)).jitter(0).build();
+    cache.put(key, "v1", policy);
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(cache.get(key, String.class)).isEqualTo("v1");
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(cache.get(key, String.class)).isNull();
+  }
+
+  @Test
+  public void ttlJitter_spreadsExpiry() {
+    CachePolicy policy = CachePolicy.builder().ttl(Duration.ofSeconds(100)).jitter(0.2).build();
+    for (int i = 0; i < 40; i++) {
+      cache.put(CacheKey.of("j", i), i, policy);
+    }
+    clock.advance(Duration.ofSeconds(100));
+    int alive = 0;
+    for (int i = 0; i < 40; i++) {
+      if (cache.get(CacheKey.of("j", i), Integer.class) != null) {
+        alive++;
+      }
+    }
+    // With ±20% jitter about half outlive the nominal TTL; all or none would mean no jitter.
+    assertThat(alive).isBetween(1, 39);
+    clock.advance(Duration.ofSeconds(21));
+    for (int i = 0; i < 40; i++) {
+      assertThat(cache.get(CacheKey.of("j", i), Integer.class)).isNull();
+    }
+  }
+
+  @Test
+  public void softTtl_servesStaleWhileOneBackgroundReloadRuns() throws Exception {
+    CacheKey key = CacheKey.of("article", 1L);
+    CachePolicy policy =
+        CachePolicy.builder()
+            .ttl(Duration.ofMinutes(10))
+            .softTtl(Duration.ofMinutes(1))
+            .jitter(0)
+            .build();
+    AtomicInteger loads = new AtomicInteger();
+    CountDownLatch reloadMayFinish = new CountDownLatch(1);
+    assertThat(cache.get(key, Integer.class, policy, loads::incrementAndGet)).isEqualTo(1);
+    clock.advance(Duration.ofMinutes(2));
+    for (int i = 0; i < 10; i++) {
+      Integer v =
+          cache.get(
+              key,
+              Integer.class,
+              policy,
+              () -> {
+                reloadMayFinish.await();
+                return loads.incrementAndGet();
+              });
+      assertThat(v).as("stale value served while reloading").isEqualTo(1);
+    }
+    reloadMayFinish.countDown();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (loads.get() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(loads).as("one background reload").hasValue(2);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Integer now = null;
+    while (System.nanoTime() < until) {
+      now = cache.get(key, Integer.class, policy, () -> -1);
+      if (now == 2) {
+        break;
+      }
+      Thread.sleep(10);
+    }
+    assertThat(now).isEqualTo(2);
+    assertThat(loads).hasValue(2);
+  }
+
+  // ------------------------------------------------------------------ policy and input
+
+  @Test
+  public void nulls_cachedOnlyWhenPolicyAllows() {
+    AtomicInteger loads = new AtomicInteger();
+    CachePolicy noNulls = tagged();
+    CachePolicy nulls = CachePolicy.builder().cacheNulls(true).build();
+    for (int i = 0; i < 3; i++) {
+      cache.get(
+          CacheKey.of("n", 1),
+          String.class,
+          noNulls,
+          () -> {
+            loads.incrementAndGet();
+            return null;
+          });
+    }
+    assertThat(loads).hasValue(3);
+    for (int i = 0; i < 3; i++) {
+      cache.get(
+          CacheKey.of("n", 2),
+          String.class,
+          nulls,
+          () -> {
+            loads.incrementAndGet();
+            return null;
+          });
+    }
+    assertThat(loads).hasValue(4);
+  }
+
+  @Test
+  public void emptyResults_cachedOnlyWhenPolicyAllows() {
+    AtomicInteger loads = new AtomicInteger();
+    CachePolicy noEmpty = CachePolicy.builder().cacheEmpty(false).build();
+    TypeReference<List<Friend>> type = new TypeReference<>() {};
+    for (int i = 0; i < 2; i++) {
+      cache.get(
+          CacheKey.of("e", 1),
+          type,
+          noEmpty,
+          () -> {
+            loads.incrementAndGet();
+            return List.of();
+          });
+    }
+    assertThat(loads).hasValue(2);
+  }
+
+  @Test
+  public void valueOverSizeLimit_isReturnedButNotStored() {
+    try (LayerCache small =
+        LayerCache.builder()
+            .namespace(uniqueNamespace())
+            .backend(createBackend())
+            .maxValueBytes(1000)
+            .build()) {
+      AtomicInteger loads = new AtomicInteger();
+      String big = "x".repeat(5000);
+      for (int i = 0; i < 2; i++) {
+        String v =
+            small.get(
+                CacheKey.of("big", 1),
+                String.class,
+                tagged(),
+                () -> {
+                  loads.incrementAndGet();
+                  return big;
+                });
+        assertThat(v).isEqualTo(big);
+      }
+      assertThat(loads).hasValue(2);
+      assertThatThrownBy(() -> small.put(CacheKey.of("big", 2), big, tagged()))
+          .isInstanceOf(dev.layercache.ValueTooLargeException.class)
+          .hasMessageContaining("5002 bytes");
+    }
+  }
+
+  @Test
+  public void loaderException_reachesCallerUnchanged_andNothingIsCached() {
+    CacheKey key = CacheKey.of("boom", 1);
+    java.io.IOException failure = new java.io.IOException("db down");
+    assertThatThrownBy(
+            () ->
+                cache.get(
+                    key,
+                    String.class,
+                    tagged(),
+                    () -> {
+                      throw failure;
+                    }))
+        .isSameAs(failure);
+    assertThat(cache.get(key, String.class)).isNull();
+  }
+
+  @Test
+  public void getAll_returnsHitsAndLoadsMissesInOneCall() throws Exception {
+    CachePolicy policy = tagged("bulk");
+    cache.put(CacheKey.of("u", 1), "one", policy);
+    cache.put(CacheKey.of("u", 2), "two", policy);
+    List<CacheKey> keys = List.of(CacheKey.of("u", 1), CacheKey.of("u", 2), CacheKey.of("u", 3));
+    assertThat(cache.getAll(keys, String.class))
+        .containsOnlyKeys(CacheKey.of("u", 1), CacheKey.of("u", 2));
+    AtomicInteger calls = new AtomicInteger();
+    Map<CacheKey, String> all =
+        cache.getAll(
+            keys,
+            String.class,
+            policy,
+            (Set<CacheKey> missing) -> {
+              calls.incrementAndGet();
+              assertThat(missing).containsExactly(CacheKey.of("u", 3));
+              return Map.of(CacheKey.of("u", 3), "three");
+            });
+    assertThat(all).containsEntry(CacheKey.of("u", 3), "three").hasSize(3);
+    assertThat(cache.get(CacheKey.of("u", 3), String.class)).isEqualTo("three");
+    cache.invalidateTags("bulk");
+    assertThat(cache.getAll(keys, String.class)).isEmpty();
+    assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  public void singleFlight_64ThreadsMissingOneKey_loadOnce() throws Exception {
+    CacheKey key = CacheKey.of("hot", 1);
+    AtomicInteger loads = new AtomicInteger();
+    int threads = 64;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService many = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<String>> results = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        results.add(
+            many.submit(
+                () -> {
+                  start.await();
+                  return cache.get(
+                      key,
+                      String.class,
+                      tagged("hot"),
+                      () -> {
+                        loads.incrementAndGet();
+                        Thread.sleep(300); // long enough for every thread to arrive
+                        return "value";
+                      });
+                }));
+      }
+      for (Future<String> f : results) {
+        assertThat(f.get()).isEqualTo("value");
+      }
+    } finally {
+      many.shutdownNow();
+    }
+    assertThat(loads).hasValue(1);
+  }
+
+  @Test
+  public void getAsync_completesWithValueOrLoaderFailure() throws Exception {
+    assertThat(cache.getAsync(CacheKey.of("async", 1), String.class, tagged(), () -> "v").get())
+        .isEqualTo("v");
+    java.util.concurrent.CompletableFuture<String> failed =
+        cache.getAsync(
+            CacheKey.of("async", 2),
+            String.class,
+            tagged(),
+            () -> {
+              throw new java.util.concurrent.TimeoutException("no");
+            });
+    assertThatThrownBy(failed::get)
+        .hasRootCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+  }
+}
