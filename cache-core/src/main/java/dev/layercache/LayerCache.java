@@ -291,6 +291,29 @@ public interface LayerCache extends AutoCloseable {
    */
   void invalidateTags(Collection<String> tags);
 
+  /**
+   * Declares that the value being loaded depends on these tags. Inside a loader run by this cache
+   * (an assembler, say) it reads the tags' current versions and stores the loaded value with them,
+   * so invalidating any of the tags invalidates the value; outside a loader it does nothing.
+   *
+   * <p>Reads through this cache inside a loader are recorded the same way without this call: nested
+   * cached objects and cached SQL queries make the enclosing value depend on what they read.
+   * Integrations call this for reads the cache did not serve, such as a query that is not cached.
+   *
+   * @param tags the tags the value depends on
+   */
+  void trackDependencies(Collection<String> tags);
+
+  /**
+   * Declares that the value being loaded depends on these tags.
+   *
+   * @param tags the tags
+   * @see #trackDependencies(Collection)
+   */
+  default void trackDependencies(String... tags) {
+    trackDependencies(java.util.Arrays.asList(tags));
+  }
+
   /** Stops background work and closes the backend. */
   @Override
   void close();

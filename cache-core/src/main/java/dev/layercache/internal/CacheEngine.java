@@ -196,27 +196,148 @@ public final class CacheEngine implements LayerCache {
         throw (Error) outcome.unchecked;
       }
       if (outcome != SingleFlight.Outcome.LOAD_YOURSELF) {
+        recordInEnclosingLoad(outcome.dependencies);
         return cast(outcome.value);
       }
       // The leader failed with a checked exception (or we were interrupted): load ourselves,
       // without storing, since our snapshot may be older than what is now cached.
-      return timedLoad(key, loader);
+      T value = capturedLoad(key, loader).value;
+      recordInEnclosingLoad(null);
+      return value;
     }
-    T value;
+    Captured<T> loaded;
     try {
-      value = timedLoad(key, loader);
+      loaded = capturedLoad(key, loader);
     } catch (Throwable t) {
       joined.flight().fail(t);
       throw t;
     }
+    Dependencies deps = null;
     try {
-      if (snapshot != null) {
-        store(key, entryKey, value, type, policy, snapKeys, snapshot);
+      deps = Dependencies.merge(snapKeys, snapshot, loaded);
+      if (deps != null) {
+        store(key, entryKey, loaded.value, type, policy, deps.keys, deps.versions);
       }
+      recordInEnclosingLoad(deps);
     } finally {
-      joined.flight().complete(value);
+      joined.flight().complete(loaded.value, deps);
     }
-    return value;
+    return loaded.value;
+  }
+
+  /** Runs a loader in a dependency scope of its own. */
+  private <T, E extends Exception> Captured<T> capturedLoad(
+      CacheKey key, Loader<? extends T, E> loader) throws E {
+    try (DependencyCapture.Scope scope = DependencyCapture.open(namespace)) {
+      T value = timedLoad(key, loader);
+      if (scope.sawForeignNamespace()) {
+        log.warn(
+            "foreign:" + key.name(),
+            "loader of '"
+                + key.name()
+                + "' read entries of another namespace; its value is not cached because their"
+                + " invalidations cannot be checked here",
+            null);
+      }
+      return new Captured<>(value, Map.copyOf(scope.versions()), scope.sawForeignNamespace());
+    }
+  }
+
+  /**
+   * Reports what a load depended on to the load that encloses it, if any (a nested assembler or a
+   * query inside an assembler). Null dependencies mean "unknown": the enclosing value must not be
+   * cached.
+   */
+  private void recordInEnclosingLoad(@Nullable Dependencies deps) {
+    DependencyCapture.Scope outer = DependencyCapture.current();
+    if (outer == null) {
+      return;
+    }
+    if (deps == null) {
+      outer.record(namespace, "~unknown", DependencyCapture.CONFLICT);
+      return;
+    }
+    for (int i = 0; i < deps.keys.length; i++) {
+      outer.record(namespace, deps.keys[i], deps.versions[i]);
+    }
+  }
+
+  @Override
+  public void trackDependencies(Collection<String> tags) {
+    requireArg(tags, "tags");
+    DependencyCapture.Scope scope = DependencyCapture.current();
+    if (scope == null || tags.isEmpty()) {
+      return;
+    }
+    List<String> keys = new ArrayList<>(tags.size());
+    for (String tag : tags) {
+      keys.add(KeyEncoding.tagKey(namespace, tag));
+    }
+    long[] versions = null;
+    if (pending.isEmpty() || keys.stream().noneMatch(pending::contains)) {
+      versions = guard.tagVersions(keys, true);
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      scope.record(
+          namespace, keys.get(i), versions == null ? DependencyCapture.CONFLICT : versions[i]);
+    }
+  }
+
+  /** A loaded value with the dependencies recorded while it loaded. */
+  private static final class Captured<T> {
+    final @Nullable T value;
+    final Map<String, Long> captured;
+    final boolean foreign;
+
+    Captured(@Nullable T value, Map<String, Long> captured, boolean foreign) {
+      this.value = value;
+      this.captured = captured;
+      this.foreign = foreign;
+    }
+  }
+
+  /** The tag versions an entry is stored with: its snapshot plus what its loader depended on. */
+  static final class Dependencies {
+    final String[] keys;
+    final long[] versions;
+
+    private Dependencies(String[] keys, long[] versions) {
+      this.keys = keys;
+      this.versions = versions;
+    }
+
+    /** Null if the value must not be cached: no snapshot, a conflict, or foreign reads. */
+    static @Nullable Dependencies merge(
+        String[] snapKeys, long @Nullable [] snapshot, Captured<?> loaded) {
+      if (snapshot == null || loaded.foreign) {
+        return null;
+      }
+      if (loaded.captured.isEmpty()) {
+        return new Dependencies(snapKeys, snapshot);
+      }
+      Map<String, Long> all = new LinkedHashMap<>();
+      for (int i = 0; i < snapKeys.length; i++) {
+        all.put(snapKeys[i], snapshot[i]);
+      }
+      for (Map.Entry<String, Long> e : loaded.captured.entrySet()) {
+        all.merge(
+            e.getKey(),
+            e.getValue(),
+            (a, b) -> a.longValue() == b.longValue() ? a : DependencyCapture.CONFLICT);
+      }
+      String[] keys = new String[all.size()];
+      long[] versions = new long[all.size()];
+      int i = 0;
+      for (Map.Entry<String, Long> e : all.entrySet()) {
+        if (e.getValue() == DependencyCapture.CONFLICT) {
+          // A dependency changed while loading: the value is stale already.
+          return null;
+        }
+        keys[i] = e.getKey();
+        versions[i++] = e.getValue();
+      }
+      return new Dependencies(keys, versions);
+    }
   }
 
   private <T, E extends Exception> @Nullable T timedLoad(
@@ -294,6 +415,12 @@ public final class CacheEngine implements LayerCache {
       } catch (CacheSerializationException e) {
         discard(key, entryKey, "cannot decode as " + type.getTypeName() + ": " + e.getMessage());
         return NOT_SERVED;
+      }
+    }
+    DependencyCapture.Scope scope = DependencyCapture.current();
+    if (scope != null) {
+      for (int i = 0; i < entry.tagCount(); i++) {
+        scope.record(namespace, entry.tagKey(i), entry.tagVersion(i));
       }
     }
     long soft = entry.softExpireAt();
@@ -414,9 +541,10 @@ public final class CacheEngine implements LayerCache {
           try {
             String[] snapKeys = snapshotKeys(key.keyTagKey(namespace), policy.tagKeys(namespace));
             long[] snapshot = freshSnapshot(snapKeys);
-            Object value = timedLoad(key, loader);
-            if (snapshot != null) {
-              store(key, entryKey, value, type, policy, snapKeys, snapshot);
+            Captured<?> loaded = capturedLoad(key, loader);
+            Dependencies deps = Dependencies.merge(snapKeys, snapshot, loaded);
+            if (deps != null) {
+              store(key, entryKey, loaded.value, type, policy, deps.keys, deps.versions);
             }
           } catch (Exception | Error e) {
             log.warn(
@@ -512,32 +640,23 @@ public final class CacheEngine implements LayerCache {
     if (missing.isEmpty()) {
       return result;
     }
-    long start = System.nanoTime();
-    Map<CacheKey, ? extends T> loaded;
-    boolean ok = false;
-    try {
-      loaded = loader.loadAll(Set.copyOf(missing.keySet()));
-      ok = true;
-    } finally {
-      metrics.load(list.get(0).name(), ok, System.nanoTime() - start);
-    }
+    Captured<? extends Map<CacheKey, ? extends T>> bulk =
+        capturedLoad(list.get(0), () -> loader.loadAll(Set.copyOf(missing.keySet())));
+    Map<CacheKey, ? extends T> loaded = bulk.value;
     for (Map.Entry<CacheKey, long @Nullable []> m : missing.entrySet()) {
       CacheKey key = m.getKey();
       T value = loaded == null ? null : loaded.get(key);
       if (value != null) {
         result.put(key, value);
       }
-      long[] snapshot = m.getValue();
-      if (snapshot != null) {
-        store(
-            key,
-            key.entryKey(namespace),
-            value,
-            type,
-            policy,
-            snapshotKeys(key.keyTagKey(namespace), tagKeys),
-            snapshot);
+      String[] snapKeys = snapshotKeys(key.keyTagKey(namespace), tagKeys);
+      Dependencies deps =
+          Dependencies.merge(
+              snapKeys, m.getValue(), new Captured<>(value, bulk.captured, bulk.foreign));
+      if (deps != null) {
+        store(key, key.entryKey(namespace), value, type, policy, deps.keys, deps.versions);
       }
+      recordInEnclosingLoad(deps);
     }
     return result;
   }

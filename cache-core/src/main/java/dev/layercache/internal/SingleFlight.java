@@ -55,15 +55,17 @@ final class SingleFlight {
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile @Nullable Object value;
     private volatile @Nullable Throwable failure;
+    private volatile CacheEngine.@Nullable Dependencies dependencies;
 
     Flight(String key, long @Nullable [] snapshot) {
       this.key = key;
       this.snapshot = snapshot;
     }
 
-    /** Publishes the leader's value to followers and ends the flight. */
-    void complete(@Nullable Object v) {
+    /** Publishes the leader's value and what it depended on to followers, ends the flight. */
+    void complete(@Nullable Object v, CacheEngine.@Nullable Dependencies deps) {
       value = v;
+      dependencies = deps;
       finish();
     }
 
@@ -92,10 +94,10 @@ final class SingleFlight {
       }
       Throwable t = failure;
       if (t == null) {
-        return new Outcome(value, null);
+        return new Outcome(value, null, dependencies);
       }
       if (t instanceof RuntimeException || t instanceof Error) {
-        return new Outcome(null, t);
+        return new Outcome(null, t, null);
       }
       // A checked exception belongs to the leader's loader signature; run our own loader.
       return Outcome.LOAD_YOURSELF;
@@ -104,14 +106,19 @@ final class SingleFlight {
 
   /** What a follower gets: a value, an unchecked failure to rethrow, or a request to load. */
   static final class Outcome {
-    static final Outcome LOAD_YOURSELF = new Outcome(null, null);
+    static final Outcome LOAD_YOURSELF = new Outcome(null, null, null);
 
     final @Nullable Object value;
     final @Nullable Throwable unchecked;
+    final CacheEngine.@Nullable Dependencies dependencies;
 
-    Outcome(@Nullable Object value, @Nullable Throwable unchecked) {
+    Outcome(
+        @Nullable Object value,
+        @Nullable Throwable unchecked,
+        CacheEngine.@Nullable Dependencies dependencies) {
       this.value = value;
       this.unchecked = unchecked;
+      this.dependencies = dependencies;
     }
   }
 }
