@@ -9,6 +9,8 @@ module dev.layercache.core {
   requires com.fasterxml.jackson.datatype.jdk8;
   requires com.fasterxml.jackson.module.paramnames;
   requires io.github.resilience4j.circuitbreaker;
+  requires net.bytebuddy;
+  requires jdk.unsupported;
   requires org.slf4j;
   requires static transitive org.jspecify;
   requires static micrometer.core;
@@ -18,4 +20,5 @@ module dev.layercache.core {
   exports dev.layercache.local;
   exports dev.layercache.codec;
   exports dev.layercache.metrics;
+  exports dev.layercache.annotation;
 }

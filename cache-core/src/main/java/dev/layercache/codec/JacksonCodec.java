@@ -112,6 +112,63 @@ public final class JacksonCodec implements ValueCodec {
     }
   }
 
+  @Override
+  public void checkType(Type type) {
+    checkJavaType(javaType(type), type.getTypeName());
+  }
+
+  private void checkJavaType(JavaType t, String declared) {
+    if (t.isContainerType()) {
+      if (t.getKeyType() != null) {
+        checkJavaType(t.getKeyType(), declared);
+      }
+      checkJavaType(t.getContentType(), declared);
+      return;
+    }
+    if (t.isReferenceType()) {
+      checkJavaType(t.getReferencedType(), declared);
+      return;
+    }
+    Class<?> raw = t.getRawClass();
+    if (raw.isPrimitive() || raw.isEnum() || raw.getName().startsWith("java.")) {
+      return;
+    }
+    if (t.isAbstract()) {
+      throw new CacheSerializationException(
+          declared
+              + ": "
+              + raw.getName()
+              + " is abstract or an interface; declare a concrete type, since cached bytes"
+              + " never name a class");
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonSerializer<Object> ser =
+          mapper.getSerializerProviderInstance().findValueSerializer(raw);
+      if (ser instanceof com.fasterxml.jackson.databind.ser.impl.UnknownSerializer) {
+        throw new CacheSerializationException(
+            declared + ": " + raw.getName() + " has no properties Jackson can write");
+      }
+      com.fasterxml.jackson.databind.deser.DefaultDeserializationContext ctxt =
+          ((com.fasterxml.jackson.databind.deser.DefaultDeserializationContext)
+                  mapper.getDeserializationContext())
+              .createInstance(mapper.getDeserializationConfig(), null, null);
+      Object deser = ctxt.findRootValueDeserializer(t);
+      if (deser instanceof com.fasterxml.jackson.databind.deser.BeanDeserializerBase
+          && !((com.fasterxml.jackson.databind.deser.BeanDeserializerBase) deser)
+              .getValueInstantiator()
+              .canInstantiate()) {
+        throw new CacheSerializationException(
+            declared
+                + ": "
+                + raw.getName()
+                + " cannot be rebuilt: give it a no-argument constructor or a @JsonCreator, or"
+                + " make it a record");
+      }
+    } catch (IOException e) {
+      throw new CacheSerializationException(declared + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * The Jackson type for a Java type.
    *

@@ -36,4 +36,14 @@ public interface ValueCodec {
    * @throws dev.layercache.CacheSerializationException if the bytes do not decode to the type
    */
   Object decode(byte[] bytes, Type type);
+
+  /**
+   * Checks, before any value exists, that values of this type can be encoded and rebuilt, so a
+   * misconfigured type fails where it is declared rather than at its first miss. The default checks
+   * nothing.
+   *
+   * @param type the declared type
+   * @throws dev.layercache.CacheSerializationException naming what is missing
+   */
+  default void checkType(Type type) {}
 }

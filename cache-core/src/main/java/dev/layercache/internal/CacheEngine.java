@@ -123,6 +123,15 @@ public final class CacheEngine implements LayerCache {
   }
 
   /**
+   * The codec values are encoded with (for type checks done ahead of use).
+   *
+   * @return the codec
+   */
+  public ValueCodec codec() {
+    return codec;
+  }
+
+  /**
    * The circuit breaker's state (CLOSED, OPEN, HALF_OPEN, or DISABLED), for tests and health
    * checks.
    *
