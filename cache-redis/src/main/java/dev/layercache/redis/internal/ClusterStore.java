@@ -1,0 +1,261 @@
+package dev.layercache.redis.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.ClusterCommandObjects;
+import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/**
+ * A Redis Cluster. Keys of one operation live in different slots, so multi-key commands and scripts
+ * are out: every key gets its own command (a single-key script for tag versions), commands are
+ * grouped by the node that serves their slot, each group is sent as one pipeline, and the groups
+ * run in parallel — one round trip per node, the nodes at the same time.
+ *
+ * <p>A command answered with a redirection ({@code MOVED} during a failover or resharding, {@code
+ * ASK} during a slot migration) or {@code NOSCRIPT} (a promoted replica) is sent again on its own
+ * through {@link JedisCluster}, which follows redirections and refreshes its slot map. Everything
+ * else surfaces as an exception, which the core treats as a miss.
+ */
+public final class ClusterStore implements RedisStore {
+  private final ClusterConnectionProvider provider;
+  private final JedisCluster cluster;
+  private final ClusterCommandObjects commands = new ClusterCommandObjects();
+  private final ThreadPoolExecutor nodeCalls;
+
+  /**
+   * Creates a store; connects to discover the slot map.
+   *
+   * @param provider the cluster connection provider, owned by this store from now on
+   * @param maxAttempts attempts for a command that is redirected or fails to connect
+   * @param maxRetryDuration overall time limit for those attempts
+   */
+  public ClusterStore(
+      ClusterConnectionProvider provider, int maxAttempts, Duration maxRetryDuration) {
+    this.provider = provider;
+    this.cluster = new JedisCluster(provider, maxAttempts, maxRetryDuration);
+    AtomicInteger threads = new AtomicInteger();
+    // Node groups beyond the first run here; when all threads are busy the caller runs the group
+    // itself, which only serialises what would have been parallel.
+    this.nodeCalls =
+        new ThreadPoolExecutor(
+            0,
+            Math.max(4, 4 * Runtime.getRuntime().availableProcessors()),
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "layercache-redis-cluster-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.CallerRunsPolicy());
+  }
+
+  @Override
+  public List<byte @Nullable []> fetch(
+      List<byte[]> entryKeys, List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
+    List<KeyedCommand> batch = new ArrayList<>(entryKeys.size() + tagKeys.size());
+    for (byte[] key : entryKeys) {
+      batch.add(KeyedCommand.of(key, commands.get(key)));
+    }
+    for (byte[] key : tagKeys) {
+      batch.add(script(RedisScripts.READ, key, PooledStore.count(0), freshVersion, tagTtlMillis));
+    }
+    Object[] replies = execute(batch);
+    List<byte @Nullable []> values = new ArrayList<>(replies.length);
+    for (int i = 0; i < replies.length; i++) {
+      values.add(
+          i < entryKeys.size() ? (byte[]) replies[i] : PooledStore.values(replies[i], 1).get(0));
+    }
+    return values;
+  }
+
+  @Override
+  public List<byte @Nullable []> get(List<byte[]> keys) {
+    List<KeyedCommand> batch = new ArrayList<>(keys.size());
+    for (byte[] key : keys) {
+      batch.add(KeyedCommand.of(key, commands.get(key)));
+    }
+    Object[] replies = execute(batch);
+    List<byte @Nullable []> values = new ArrayList<>(replies.length);
+    for (Object reply : replies) {
+      values.add((byte[]) reply);
+    }
+    return values;
+  }
+
+  @Override
+  public void bumpAndDelete(
+      List<byte[]> tagKeys, List<byte[]> entryKeys, byte[] freshVersion, byte[] tagTtlMillis) {
+    List<KeyedCommand> batch = new ArrayList<>(tagKeys.size() + entryKeys.size());
+    for (byte[] key : tagKeys) {
+      batch.add(script(RedisScripts.BUMP, key, PooledStore.count(1), freshVersion, tagTtlMillis));
+    }
+    // Bumps and deletes may run on different nodes at the same time: both are done before this
+    // returns, and an entry written in between carries the old version, so it is never served.
+    for (byte[] key : entryKeys) {
+      batch.add(KeyedCommand.of(key, commands.unlink(key)));
+    }
+    execute(batch);
+  }
+
+  @Override
+  public void set(byte[] key, byte[] value, long ttlMillis) {
+    cluster.set(key, value, SetParams.setParams().px(ttlMillis));
+  }
+
+  @Override
+  public void delete(byte[] key) {
+    cluster.unlink(key);
+  }
+
+  private KeyedCommand script(RedisScripts s, byte[] key, byte[]... args) {
+    List<byte[]> keys = List.of(key);
+    List<byte[]> argList = Arrays.asList(args);
+    return new KeyedCommand(
+        key, commands.evalsha(s.sha1(), keys, argList), commands.eval(s.body(), keys, argList));
+  }
+
+  /** Runs a batch: one pipeline per node, nodes in parallel, redirected commands one by one. */
+  private Object[] execute(List<KeyedCommand> batch) {
+    Map<HostAndPort, List<Integer>> byNode = new LinkedHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      HostAndPort node = provider.getNode(JedisClusterCRC16.getSlot(batch.get(i).key));
+      if (node == null) {
+        // The slot map has a hole (a node just failed): let JedisCluster find the owner.
+        provider.renewSlotCache();
+        node = provider.getNode(JedisClusterCRC16.getSlot(batch.get(i).key));
+        if (node == null) {
+          throw new JedisConnectionException("no cluster node serves the slot of a key");
+        }
+      }
+      byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(i);
+    }
+    Object[] replies = new Object[batch.size()];
+    List<Future<?>> others = new ArrayList<>(byNode.size());
+    Map.Entry<HostAndPort, List<Integer>> first = null;
+    for (Map.Entry<HostAndPort, List<Integer>> group : byNode.entrySet()) {
+      if (first == null) {
+        first = group;
+      } else {
+        others.add(
+            nodeCalls.submit(() -> pipeline(group.getKey(), group.getValue(), batch, replies)));
+      }
+    }
+    RuntimeException failure = null;
+    if (first != null) {
+      try {
+        pipeline(first.getKey(), first.getValue(), batch, replies);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    for (Future<?> f : others) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure =
+              e.getCause() instanceof RuntimeException
+                  ? (RuntimeException) e.getCause()
+                  : new JedisConnectionException(e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new JedisConnectionException("interrupted while waiting for a cluster node", e);
+      }
+    }
+    if (failure != null) {
+      if (failure instanceof JedisConnectionException) {
+        // A node is down or was replaced: the next batch should see the new slot map.
+        provider.renewSlotCache();
+      }
+      throw failure;
+    }
+    for (int i = 0; i < replies.length; i++) {
+      if (replies[i] instanceof JedisDataException) {
+        replies[i] = retryAlone(batch.get(i), (JedisDataException) replies[i]);
+      }
+    }
+    return replies;
+  }
+
+  private void pipeline(
+      HostAndPort node, List<Integer> indexes, List<KeyedCommand> batch, Object[] replies) {
+    try (Connection connection = provider.getConnection(node)) {
+      Pipeline pipeline = new Pipeline(connection);
+      List<Response<?>> responses = new ArrayList<>(indexes.size());
+      for (int i : indexes) {
+        responses.add(pipeline.appendCommand(batch.get(i).command));
+      }
+      pipeline.sync();
+      for (int r = 0; r < responses.size(); r++) {
+        Object reply;
+        try {
+          reply = responses.get(r).get();
+        } catch (JedisDataException e) {
+          reply = e;
+        }
+        replies[indexes.get(r)] = reply;
+      }
+    }
+  }
+
+  private @Nullable Object retryAlone(KeyedCommand command, JedisDataException error) {
+    if (!(error instanceof JedisRedirectionException || error instanceof JedisNoScriptException)) {
+      throw error;
+    }
+    try {
+      return cluster.executeCommand(command.command);
+    } catch (JedisNoScriptException e) {
+      // The node serving the slot now (a promoted replica, a new master) has never seen the script.
+      return cluster.executeCommand(command.fallback);
+    }
+  }
+
+  @Override
+  public void close() {
+    nodeCalls.shutdownNow();
+    cluster.close();
+  }
+
+  /** One command of a batch, with the key that decides its node and its NOSCRIPT fallback. */
+  private static final class KeyedCommand {
+    final byte[] key;
+    final CommandObject<?> command;
+    final CommandObject<?> fallback;
+
+    KeyedCommand(byte[] key, CommandObject<?> command, CommandObject<?> fallback) {
+      this.key = key;
+      this.command = command;
+      this.fallback = fallback;
+    }
+
+    static KeyedCommand of(byte[] key, CommandObject<?> command) {
+      return new KeyedCommand(key, command, command);
+    }
+  }
+}

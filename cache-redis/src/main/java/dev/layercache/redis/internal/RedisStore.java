@@ -1,0 +1,64 @@
+package dev.layercache.redis.internal;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Raw byte operations of the Redis backend, one implementation per topology. Keys and values are
+ * bytes; nothing here knows about entries or the invalidation protocol beyond the two scripts of
+ * {@link RedisScripts}. Implementations are thread-safe and throw Jedis runtime exceptions.
+ */
+public interface RedisStore extends AutoCloseable {
+
+  /**
+   * Reads entries and tag versions, creating absent tag versions with {@code freshVersion}: one
+   * round trip in standalone mode, one pipelined batch per node in a cluster.
+   *
+   * @param entryKeys keys read as they are
+   * @param tagKeys version keys read or created
+   * @param freshVersion decimal text of a fresh version for absent tags
+   * @param tagTtlMillis decimal text of the version TTL in milliseconds, {@code 0} for none
+   * @return the values of the entry keys, then of the tag keys; null where absent
+   */
+  List<byte @Nullable []> fetch(
+      List<byte[]> entryKeys, List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis);
+
+  /**
+   * Reads keys as they are.
+   *
+   * @param keys the keys
+   * @return their values in the same order, null where absent
+   */
+  List<byte @Nullable []> get(List<byte[]> keys);
+
+  /**
+   * Gives each tag version a value never used before, then deletes the entry keys.
+   *
+   * @param tagKeys version keys to bump
+   * @param entryKeys keys to delete afterwards
+   * @param freshVersion decimal text of a fresh version for tags that are absent or unreadable
+   * @param tagTtlMillis decimal text of the version TTL in milliseconds, {@code 0} for none
+   */
+  void bumpAndDelete(
+      List<byte[]> tagKeys, List<byte[]> entryKeys, byte[] freshVersion, byte[] tagTtlMillis);
+
+  /**
+   * Stores a value with a time to live.
+   *
+   * @param key the key
+   * @param value the value
+   * @param ttlMillis milliseconds, at least 1
+   */
+  void set(byte[] key, byte[] value, long ttlMillis);
+
+  /**
+   * Deletes a key if present.
+   *
+   * @param key the key
+   */
+  void delete(byte[] key);
+
+  /** Closes connections this store opened. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,46 @@
+package dev.layercache.redis;
+
+import dev.layercache.spi.CacheBackend;
+import dev.layercache.testkit.BackendContractTest;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisCluster;
+
+/** The Redis backend against a real three-master Redis Cluster passes the backend contract. */
+class RedisClusterContractIT extends BackendContractTest {
+  private static RedisTestCluster cluster;
+  private static JedisCluster admin;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = RedisTestCluster.start(3, 0);
+    Set<HostAndPort> seeds =
+        cluster.seeds().stream().map(HostAndPort::from).collect(Collectors.toSet());
+    admin = new JedisCluster(seeds);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    admin.close();
+    cluster.close();
+  }
+
+  @Override
+  protected CacheBackend createBackend() {
+    return RedisBackend.builder().cluster(cluster.seeds()).build();
+  }
+
+  @Override
+  protected void loseTagVersion(CacheBackend backend, String tagKey) {
+    admin.del(tagKey.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  protected void plantForeignEntry(CacheBackend backend, String entryKey) {
+    admin.set(entryKey.getBytes(StandardCharsets.UTF_8), RedisBackendContractIT.randomBytes());
+  }
+}
