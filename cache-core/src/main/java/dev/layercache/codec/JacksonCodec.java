@@ -100,9 +100,14 @@ public final class JacksonCodec implements ValueCodec {
 
   @Override
   public Object decode(byte[] bytes, Type type) {
+    return decode(bytes, 0, bytes.length, type);
+  }
+
+  @Override
+  public Object decode(byte[] bytes, int offset, int length, Type type) {
     JavaType javaType = javaType(type);
     try {
-      Object value = mapper.readValue(bytes, javaType);
+      Object value = mapper.readValue(bytes, offset, length, javaType);
       if (value == null) {
         throw new CacheSerializationException("stored JSON null for " + javaType);
       }

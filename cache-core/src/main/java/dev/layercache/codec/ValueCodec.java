@@ -38,6 +38,20 @@ public interface ValueCodec {
   Object decode(byte[] bytes, Type type);
 
   /**
+   * Decodes a value stored in part of an array. The default copies the part; codecs that can read
+   * in place should override it.
+   *
+   * @param bytes an array holding the encoded value
+   * @param offset where it starts
+   * @param length how long it is
+   * @param type the target type
+   * @return the value
+   */
+  default Object decode(byte[] bytes, int offset, int length, Type type) {
+    return decode(java.util.Arrays.copyOfRange(bytes, offset, offset + length), type);
+  }
+
+  /**
    * Checks, before any value exists, that values of this type can be encoded and rebuilt, so a
    * misconfigured type fails where it is declared rather than at its first miss. The default checks
    * nothing.

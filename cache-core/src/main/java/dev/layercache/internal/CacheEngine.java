@@ -418,9 +418,12 @@ public final class CacheEngine implements LayerCache {
         return NOT_SERVED;
       }
     } else {
-      byte[] payload = entry.payload();
+      byte[] buffer = entry.payloadBuffer();
       try {
-        value = codec.decode(payload == null ? new byte[0] : payload, type);
+        value =
+            buffer == null
+                ? codec.decode(new byte[0], type)
+                : codec.decode(buffer, entry.payloadOffset(), entry.payloadSize(), type);
       } catch (CacheSerializationException e) {
         discard(key, entryKey, "cannot decode as " + type.getTypeName() + ": " + e.getMessage());
         return NOT_SERVED;

@@ -40,7 +40,10 @@ public final class StoredEntry {
   private final long[] tagVersions;
   private final boolean nullValue;
   private final @Nullable Object value;
+  // Entries read from bytes keep the whole stored array and the payload's offset in it, so a hit
+  // decodes in place instead of copying the payload first.
   private final byte @Nullable [] payload;
+  private final int payloadOffset;
   private final int payloadSize;
 
   private StoredEntry(
@@ -54,6 +57,7 @@ public final class StoredEntry {
       boolean nullValue,
       @Nullable Object value,
       byte @Nullable [] payload,
+      int payloadOffset,
       int payloadSize) {
     this.codecId = codecId;
     this.createdAt = createdAt;
@@ -65,6 +69,7 @@ public final class StoredEntry {
     this.nullValue = nullValue;
     this.value = value;
     this.payload = payload;
+    this.payloadOffset = payloadOffset;
     this.payloadSize = payloadSize;
   }
 
@@ -108,6 +113,7 @@ public final class StoredEntry {
         value == null,
         value,
         payload,
+        0,
         payloadSize);
   }
 
@@ -118,7 +124,7 @@ public final class StoredEntry {
    * @throws IllegalStateException if the entry was built without a payload (in-process only)
    */
   public byte[] toBytes() {
-    byte[] p = payload;
+    byte[] p = payload();
     if (p == null && !nullValue) {
       throw new IllegalStateException("entry was built for an in-process backend");
     }
@@ -180,7 +186,7 @@ public final class StoredEntry {
         versions[i] = b.getLong();
       }
       boolean isNull = (flags & FLAG_NULL) != 0;
-      byte[] p = Arrays.copyOfRange(bytes, b.position(), bytes.length);
+      int offset = b.position();
       return new StoredEntry(
           codec,
           created,
@@ -191,8 +197,9 @@ public final class StoredEntry {
           versions,
           isNull,
           null,
-          isNull ? null : p,
-          p.length);
+          isNull ? null : bytes,
+          offset,
+          bytes.length - offset);
     } catch (BufferUnderflowException e) {
       throw new CorruptEntryException("entry truncated");
     }
@@ -328,7 +335,30 @@ public final class StoredEntry {
    * @return the payload, or null for in-process entries and cached nulls
    */
   public byte @Nullable [] payload() {
+    byte[] p = payload;
+    if (p == null || (payloadOffset == 0 && p.length == payloadSize)) {
+      return p;
+    }
+    return Arrays.copyOfRange(p, payloadOffset, payloadOffset + payloadSize);
+  }
+
+  /**
+   * The array holding the encoded value, which for an entry read from bytes is the whole stored
+   * array; use with {@link #payloadOffset()} and {@link #payloadSize()} to decode without copying.
+   *
+   * @return the array, or null for in-process entries and cached nulls
+   */
+  public byte @Nullable [] payloadBuffer() {
     return payload;
+  }
+
+  /**
+   * Where the encoded value starts in {@link #payloadBuffer()}.
+   *
+   * @return the offset
+   */
+  public int payloadOffset() {
+    return payloadOffset;
   }
 
   /**
