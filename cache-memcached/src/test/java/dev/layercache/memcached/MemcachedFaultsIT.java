@@ -1,0 +1,412 @@
+package dev.layercache.memcached;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.layercache.CacheKey;
+import dev.layercache.CachePolicy;
+import dev.layercache.LayerCache;
+import dev.layercache.spi.StoredEntry;
+import dev.layercache.testkit.ServerProcess;
+import dev.layercache.testkit.TestServers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.NodeLocator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Real faults on real memcached processes: a frozen node, a killed and restarted node, eviction
+ * under memory pressure, values planted by another client, oversized entries, and the number of
+ * round trips a hit costs, counted by the servers.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MemcachedFaultsIT {
+  private static final String NS = "faults";
+
+  private static String address(ServerProcess p) {
+    return p.host() + ":" + p.port();
+  }
+
+  private static LayerCache cache(String servers) {
+    return LayerCache.builder()
+        .namespace(NS)
+        .backend(MemcachedBackend.builder().servers(servers).build())
+        .build();
+  }
+
+  private static CachePolicy tagged(String... tags) {
+    return CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags(tags).build();
+  }
+
+  @Test
+  void pausedNode_missedInvalidation_isNeverServedAfterResume() throws Exception {
+    try (ServerProcess a = TestServers.startMemcached();
+        ServerProcess b = TestServers.startMemcached()) {
+      String servers = address(a) + " " + address(b);
+      MemcachedClient raw = MemcachedTestSupport.rawClient(servers);
+      NodeLocator locator = raw.getNodeLocator();
+      // A key whose entry and own tag both live on A, and a tag whose version lives on A.
+      CacheKey key = null;
+      for (int i = 0; key == null; i++) {
+        CacheKey k = CacheKey.of("row", i);
+        if (MemcachedTestSupport.nodeOf(locator, k.entryKey(NS)).equals(address(a))
+            && MemcachedTestSupport.nodeOf(locator, k.keyTagKey(NS)).equals(address(a))) {
+          key = k;
+        }
+      }
+      String tag = null;
+      for (int i = 0; tag == null; i++) {
+        String t = "table:" + i;
+        if (MemcachedTestSupport.nodeOf(locator, NS + ":~t:" + t).equals(address(a))) {
+          tag = t;
+        }
+      }
+      raw.shutdown(1, TimeUnit.SECONDS);
+      CachePolicy policy = tagged(tag);
+      AtomicLong db = new AtomicLong(1);
+      AtomicLong committed = new AtomicLong(1);
+      AtomicLong stale = new AtomicLong();
+      AtomicLong reads = new AtomicLong();
+      AtomicBoolean stop = new AtomicBoolean();
+      CacheKey k = key;
+      try (LayerCache writer = cache(servers);
+          LayerCache reader = cache(servers)) {
+        assertThat(reader.get(key, Long.class, policy, db::get)).isEqualTo(1L);
+        assertThat(reader.get(key, Long.class)).as("stored on A").isEqualTo(1L);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<?>> readers = new ArrayList<>();
+        // Another process reads all along: before, during and after the freeze.
+        for (LayerCache c : List.of(reader, writer)) {
+          readers.add(
+              pool.submit(
+                  () -> {
+                    while (!stop.get()) {
+                      long floor = committed.get();
+                      Long seen = c == writer ? null : c.get(k, Long.class);
+                      if (seen == null) {
+                        seen = c.get(k, Long.class, policy, db::get);
+                      }
+                      reads.incrementAndGet();
+                      if (seen < floor) {
+                        stale.incrementAndGet();
+                      }
+                    }
+                    return null;
+                  }));
+        }
+        Thread.sleep(200);
+        a.pause();
+        try {
+          db.set(2);
+          writer.invalidateTags(tag);
+          writer.evict(key);
+          committed.set(2);
+          Thread.sleep(500);
+        } finally {
+          a.resume();
+        }
+        Thread.sleep(1500);
+        stop.set(true);
+        for (Future<?> f : readers) {
+          f.get();
+        }
+        pool.shutdown();
+        assertThat(reads.get()).isGreaterThan(10);
+        assertThat(stale).as("reads older than the completed invalidation").hasValue(0);
+        assertThat(((MemcachedBackend) writer.backend()).fenceBumps())
+            .as("the undelivered bumps were fenced on B")
+            .isPositive();
+        // Reads recover: the reader reloads, stores and hits again.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Long hit = null;
+        while (hit == null && System.nanoTime() < deadline) {
+          reader.get(key, Long.class, policy, db::get);
+          hit = reader.get(key, Long.class);
+          Thread.sleep(50);
+        }
+        assertThat(hit).isEqualTo(2L);
+      }
+    }
+  }
+
+  @Test
+  void killedNode_restartedOnSamePort_readsRecover() throws Exception {
+    try (ServerProcess node = TestServers.startMemcached();
+        LayerCache cache = cache(address(node))) {
+      CacheKey key = CacheKey.of("profile", 1);
+      cache.put(key, "v1", tagged("users"));
+      assertThat(cache.get(key, String.class)).isEqualTo("v1");
+      node.kill();
+      long start = System.nanoTime();
+      assertThat(cache.get(key, String.class, tagged("users"), () -> "db")).isEqualTo("db");
+      assertThat(cache.get(key, String.class)).isNull();
+      assertThat(System.nanoTime() - start)
+          .as("a dead node fails fast")
+          .isLessThan(TimeUnit.SECONDS.toNanos(1));
+      node.restart();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      String hit = null;
+      while (hit == null && System.nanoTime() < deadline) {
+        cache.get(key, String.class, tagged("users"), () -> "v2");
+        hit = cache.get(key, String.class);
+        Thread.sleep(100);
+      }
+      assertThat(hit).as("hits again after the restart, same client").isEqualTo("v2");
+    }
+  }
+
+  @Test
+  void memoryPressure_evictionsReviveNoStaleEntry() throws Exception {
+    long seconds = Long.getLong("layercache.soak.seconds", 4);
+    try (ServerProcess node = TestServers.startMemcached("-m", "8");
+        LayerCache cache =
+            LayerCache.builder()
+                .namespace(NS)
+                // This test is about eviction, not timeouts: be patient on a busy machine.
+                .backend(
+                    MemcachedBackend.builder()
+                        .servers(address(node))
+                        .operationTimeout(Duration.ofSeconds(2))
+                        .build())
+                .circuitBreaker(false)
+                .build()) {
+      int rows = 16;
+      AtomicLongArray db = new AtomicLongArray(rows);
+      AtomicLongArray committed = new AtomicLongArray(rows);
+      AtomicLong stale = new AtomicLong();
+      AtomicLong served = new AtomicLong();
+      AtomicBoolean stop = new AtomicBoolean();
+      String padding = "p".repeat(16 * 1024);
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      List<Future<?>> workers = new ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        workers.add(
+            pool.submit(
+                () -> {
+                  ThreadLocalRandom r = ThreadLocalRandom.current();
+                  while (!stop.get()) {
+                    int row = r.nextInt(rows);
+                    long v = db.incrementAndGet(row);
+                    cache.invalidateTags("row:" + row);
+                    committed.accumulateAndGet(row, v, Math::max);
+                    // Many short-lived tags push tag versions out of memcached as well.
+                    cache.invalidateTags("noise:" + r.nextInt(1_000_000));
+                  }
+                  return null;
+                }));
+      }
+      for (int t = 0; t < 4; t++) {
+        workers.add(
+            pool.submit(
+                () -> {
+                  ThreadLocalRandom r = ThreadLocalRandom.current();
+                  while (!stop.get()) {
+                    int id = r.nextInt(4000);
+                    int row = id % rows;
+                    long floor = committed.get(row);
+                    String seen =
+                        cache.get(
+                            CacheKey.of("doc", id),
+                            String.class,
+                            tagged("row:" + row, "noise:" + r.nextInt(1_000_000)),
+                            () -> db.get(row) + ":" + padding);
+                    served.incrementAndGet();
+                    if (Long.parseLong(seen.substring(0, seen.indexOf(':'))) < floor) {
+                      stale.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      // Hits too: a hot set of documents read without a loader.
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+      stop.set(true);
+      for (Future<?> f : workers) {
+        f.get();
+      }
+      pool.shutdown();
+      Map<String, Long> stats = MemcachedTestSupport.stats(address(node));
+      assertThat(stats.get("evictions")).as("memcached evicted under -m 8: %s", stats).isPositive();
+      assertThat(served.get()).isGreaterThan(100);
+      assertThat(stats.get("get_hits")).as("entries were served from memcached").isPositive();
+      assertThat(stale).as("reads older than a completed write").hasValue(0);
+    }
+  }
+
+  @Test
+  void foreignValue_underOurKey_isMissAndDeleted() throws Exception {
+    String server = TestServers.memcachedAddress();
+    MemcachedClient raw = MemcachedTestSupport.rawClient(server);
+    try (LayerCache cache = cache(server)) {
+      CacheKey key = CacheKey.of("planted", ThreadLocalRandom.current().nextLong());
+      byte[] junk = new byte[100];
+      ThreadLocalRandom.current().nextBytes(junk);
+      MemcachedContractHooks.plant(raw, key.entryKey(NS), junk);
+      assertThat(cache.get(key, String.class)).isNull();
+      assertThat(MemcachedContractHooks.read(raw, key.entryKey(NS))).as("deleted").isNull();
+    } finally {
+      raw.shutdown(1, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void entryOverItemLimitWithItsHeader_isNotStoredButCounted_andCallerGetsValue() {
+    String server = TestServers.memcachedAddress();
+    MemcachedBackend backend =
+        MemcachedBackend.builder().servers(server).itemSizeLimit(64 * 1024).build();
+    try (LayerCache cache = LayerCache.builder().namespace(NS).backend(backend).build()) {
+      // The payload alone fits the limit, the header pushes the entry over it.
+      String value = "x".repeat((int) backend.maxEntryBytes() - 2 - 8);
+      CacheKey key = CacheKey.of("big", ThreadLocalRandom.current().nextLong());
+      AtomicLong loads = new AtomicLong();
+      for (int i = 0; i < 2; i++) {
+        String got =
+            cache.get(
+                key,
+                String.class,
+                tagged("a", "b", "c"),
+                () -> {
+                  loads.incrementAndGet();
+                  return value;
+                });
+        assertThat(got).isEqualTo(value);
+      }
+      assertThat(loads).hasValue(2);
+      assertThat(backend.oversizedEntries()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void entryOfExactlyMaxEntryBytes_withLongestKey_isStoredByMemcached() throws Exception {
+    try (ServerProcess node = TestServers.startMemcached();
+        MemcachedBackend backend = MemcachedBackend.builder().servers(address(node)).build()) {
+      String key = "k".repeat(250);
+      StoredEntry probe = entryWithPayload(0);
+      int header = probe.toBytes().length;
+      StoredEntry entry = entryWithPayload((int) backend.maxEntryBytes() - header);
+      assertThat(entry.toBytes()).hasSize((int) backend.maxEntryBytes());
+      backend.write(key, entry, 60_000);
+      assertThat(backend.read(key, "tag", List.of()).entryBytes()).isEqualTo(entry.toBytes());
+      assertThat(backend.oversizedEntries()).isZero();
+    }
+  }
+
+  private static StoredEntry entryWithPayload(int size) {
+    long now = System.currentTimeMillis();
+    return StoredEntry.create(
+        (byte) 1,
+        now,
+        0,
+        now + 60_000,
+        new byte[] {1},
+        new String[0],
+        new long[0],
+        "x",
+        new byte[size],
+        size);
+  }
+
+  @Test
+  void hit_isOneMultiGetPerNodeTouched() throws Exception {
+    try (ServerProcess a = TestServers.startMemcached();
+        ServerProcess b = TestServers.startMemcached()) {
+      int hits = 200;
+      // One node: entry and key tag in one batch (getq, getq, noop).
+      try (LayerCache cache = cache(address(a))) {
+        CacheKey key = CacheKey.of("article", 7);
+        cache.put(key, "v", tagged());
+        assertThat(cache.get(key, String.class)).isEqualTo("v");
+        Map<String, Long> before = MemcachedTestSupport.stats(address(a));
+        for (int i = 0; i < hits; i++) {
+          assertThat(cache.get(key, String.class)).isEqualTo("v");
+        }
+        Map<String, Long> after = MemcachedTestSupport.stats(address(a));
+        RoundTrips trips =
+            RoundTrips.between(before, after, hits, List.of(key.entryKey(NS), key.keyTagKey(NS)));
+        assertThat(trips.keysPerHit).isEqualTo(2.0);
+        assertThat(trips.batchesPerHit).as("multi-gets per hit").isEqualTo(1.0);
+        assertThat(trips.otherCommands).as("no other command on a hit").isZero();
+      }
+      // A pool of two: the key tag's fence lives on the other node, fetched in the same call.
+      String servers = address(a) + " " + address(b);
+      MemcachedClient raw = MemcachedTestSupport.rawClient(servers);
+      NodeLocator locator = raw.getNodeLocator();
+      raw.shutdown(1, TimeUnit.SECONDS);
+      CacheKey key = null;
+      for (int i = 0; key == null; i++) {
+        CacheKey k = CacheKey.of("article", i);
+        if (MemcachedTestSupport.nodeOf(locator, k.entryKey(NS)).equals(address(a))
+            && MemcachedTestSupport.nodeOf(locator, k.keyTagKey(NS)).equals(address(a))) {
+          key = k;
+        }
+      }
+      try (LayerCache cache = cache(servers)) {
+        cache.put(key, "v", tagged());
+        assertThat(cache.get(key, String.class)).isEqualTo("v");
+        Map<String, Long> beforeA = MemcachedTestSupport.stats(address(a));
+        Map<String, Long> beforeB = MemcachedTestSupport.stats(address(b));
+        for (int i = 0; i < hits; i++) {
+          assertThat(cache.get(key, String.class)).isEqualTo("v");
+        }
+        Map<String, Long> afterA = MemcachedTestSupport.stats(address(a));
+        Map<String, Long> afterB = MemcachedTestSupport.stats(address(b));
+        assertThat(
+                RoundTrips.between(
+                        beforeA, afterA, hits, List.of(key.entryKey(NS), key.keyTagKey(NS)))
+                    .batchesPerHit)
+            .isEqualTo(1.0);
+        RoundTrips onB = RoundTrips.between(beforeB, afterB, hits, null);
+        assertThat(onB.keysPerHit).as("the fence of A").isEqualTo(1.0);
+        assertThat(onB.otherCommands).isZero();
+      }
+    }
+  }
+
+  /**
+   * What a server saw between two {@code stats}: keys fetched per hit, and multi-get batches per
+   * hit, derived from the bytes read (binary protocol: 24-byte header plus key per getq, and one
+   * 24-byte noop closing each batch).
+   */
+  private static final class RoundTrips {
+    final double keysPerHit;
+    final double batchesPerHit;
+    final long otherCommands;
+
+    private RoundTrips(double keysPerHit, double batchesPerHit, long otherCommands) {
+      this.keysPerHit = keysPerHit;
+      this.batchesPerHit = batchesPerHit;
+      this.otherCommands = otherCommands;
+    }
+
+    static RoundTrips between(
+        Map<String, Long> before, Map<String, Long> after, int hits, List<String> keys) {
+      long gets = after.get("cmd_get") - before.get("cmd_get");
+      long other = 0;
+      for (String c : List.of("cmd_set", "cmd_touch", "incr_hits", "incr_misses", "delete_hits")) {
+        other += after.get(c) - before.get(c);
+      }
+      double batches = Double.NaN;
+      if (keys != null) {
+        long statsCommand = "stats\r\n".length();
+        long read = after.get("bytes_read") - before.get("bytes_read") - statsCommand;
+        long perHitKeys = 0;
+        for (String k : keys) {
+          perHitKeys += 24 + k.length();
+        }
+        batches = (read - (double) hits * perHitKeys) / 24 / hits;
+      }
+      return new RoundTrips((double) gets / hits, batches, other);
+    }
+  }
+}
