@@ -72,6 +72,7 @@ class CodecAndEntryTest {
             new Point(3, 4),
             payload,
             payload.length);
+    assertThat(e.encodedSize()).isEqualTo(e.toBytes().length);
     StoredEntry back = StoredEntry.fromBytes(e.toBytes());
     assertThat(back.createdAt()).isEqualTo(1000);
     assertThat(back.softExpireAt()).isEqualTo(2000);

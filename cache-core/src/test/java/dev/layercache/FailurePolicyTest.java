@@ -162,6 +162,20 @@ class FailurePolicyTest {
   }
 
   @Test
+  void openBreaker_stillDeliversInvalidations() {
+    backend.failing.set(true);
+    for (int i = 0; i < 20; i++) {
+      cache.get(CacheKey.of("e", i), String.class, policy, () -> "v");
+    }
+    assertThat(((CacheEngine) cache).circuitBreakerState()).isEqualTo("OPEN");
+    backend.failing.set(false);
+    int before = backend.calls.get();
+    cache.invalidateTags("t");
+    assertThat(backend.calls.get()).as("the bump was attempted").isEqualTo(before + 1);
+    assertThat(((CacheEngine) cache).hasPendingInvalidations()).isFalse();
+  }
+
+  @Test
   void slowBackend_countsAsFailureForTheBreaker() {
     backend.delayMillis.set(60);
     for (int i = 0; i < 12; i++) {

@@ -71,7 +71,7 @@ final class BackendGuard {
         return null;
       }
     }
-    return remote("read", () -> backend.read(entryKey, keyTagKey, tagKeys));
+    return remote("read", () -> backend.read(entryKey, keyTagKey, tagKeys), false);
   }
 
   @Nullable List<BackendRead> readAll(
@@ -104,7 +104,7 @@ final class BackendGuard {
   }
 
   boolean bumpTags(List<String> tagKeys) {
-    return call(
+    return essential(
             "bump",
             () -> {
               backend.bumpTags(tagKeys);
@@ -114,13 +114,24 @@ final class BackendGuard {
   }
 
   boolean evict(String entryKey, String keyTagKey) {
-    return call(
+    return essential(
             "evict",
             () -> {
               backend.evict(entryKey, keyTagKey);
               return Boolean.TRUE;
             })
         != null;
+  }
+
+  /**
+   * Invalidations are attempted even while the breaker is open: a delivered bump protects every
+   * process, while a skipped one protects only this process (through its pending retries).
+   */
+  private <R> @Nullable R essential(String operation, Supplier<R> call) {
+    if (local) {
+      return call(operation, call);
+    }
+    return remote(operation, call, true);
   }
 
   private <R> @Nullable R call(String operation, Supplier<R> call) {
@@ -132,12 +143,12 @@ final class BackendGuard {
         return null;
       }
     }
-    return remote(operation, call);
+    return remote(operation, call, false);
   }
 
-  private <R> @Nullable R remote(String operation, Supplier<R> call) {
+  private <R> @Nullable R remote(String operation, Supplier<R> call, boolean essential) {
     CircuitBreaker cb = breaker;
-    if (cb != null && !cb.tryAcquirePermission()) {
+    if (cb != null && !essential && !cb.tryAcquirePermission()) {
       metrics.backendCall(backend.name(), operation, 0, false);
       log.warn(
           "open:" + operation,

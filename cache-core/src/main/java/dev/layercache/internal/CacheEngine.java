@@ -773,6 +773,20 @@ public final class CacheEngine implements LayerCache {
             value,
             local ? null : payload,
             size);
+    if (!local && entry.encodedSize() > backend.maxEntryBytes()) {
+      // The payload fit, but not with the header: store nothing, the caller keeps its value.
+      metrics.put(key.name(), PutResult.REJECTED);
+      log.warn(
+          "store:" + key.name(),
+          "not caching '"
+              + key.name()
+              + "': entry of "
+              + entry.encodedSize()
+              + " bytes exceeds the backend's limit of "
+              + backend.maxEntryBytes(),
+          null);
+      return;
+    }
     metrics.put(key.name(), guard.write(entryKey, entry, ttl) ? PutResult.STORED : PutResult.ERROR);
   }
 

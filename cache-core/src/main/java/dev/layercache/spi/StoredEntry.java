@@ -153,6 +153,40 @@ public final class StoredEntry {
   }
 
   /**
+   * The size {@link #toBytes()} produces, computed without encoding: what a byte-storing backend
+   * will be asked to store.
+   *
+   * @return bytes, header included
+   */
+  public int encodedSize() {
+    int size = 2 + 1 + 1 + 1 + 24 + varintSize(fingerprint.length) + fingerprint.length;
+    size += varintSize(tagKeys.length);
+    for (String k : tagKeys) {
+      int n = utf8Length(k);
+      size += varintSize(n) + n + 8;
+    }
+    return size + (nullValue ? 0 : payloadSize);
+  }
+
+  private static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
+  /**
    * Decodes an entry written by {@link #toBytes()}.
    *
    * @param bytes the stored bytes
