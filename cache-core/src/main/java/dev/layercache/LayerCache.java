@@ -305,6 +305,16 @@ public interface LayerCache extends AutoCloseable {
   void trackDependencies(Collection<String> tags);
 
   /**
+   * Declares that the value being loaded must not be cached, because it was built from data other
+   * connections must not see (rows written by the loader's own uncommitted transaction) or from a
+   * snapshot older than the current tag versions. The loader's result is still returned. Outside a
+   * loader it does nothing.
+   *
+   * @param reason why, for diagnostics
+   */
+  void markUncacheable(String reason);
+
+  /**
    * Declares that the value being loaded depends on these tags.
    *
    * @param tags the tags

@@ -198,27 +198,30 @@ public final class CacheEngine implements LayerCache {
     SingleFlight.Joined joined = flights.join(entryKey, snapshot);
     if (!joined.leader()) {
       SingleFlight.Outcome outcome = joined.flight().await();
-      if (outcome.unchecked instanceof RuntimeException) {
-        throw (RuntimeException) outcome.unchecked;
-      }
-      if (outcome.unchecked instanceof Error) {
-        throw (Error) outcome.unchecked;
-      }
       if (outcome != SingleFlight.Outcome.LOAD_YOURSELF) {
         recordInEnclosingLoad(outcome.dependencies);
         return cast(outcome.value);
       }
-      // The leader failed with a checked exception (or we were interrupted): load ourselves,
-      // without storing, since our snapshot may be older than what is now cached.
-      T value = capturedLoad(key, loader).value;
-      recordInEnclosingLoad(null);
-      return value;
+      // The leader failed (or we were interrupted): load ourselves, without storing, since our
+      // snapshot may be older than what is now cached.
+      Captured<T> own;
+      try {
+        own = capturedLoad(key, loader);
+      } catch (Throwable t) {
+        recordInEnclosingLoad(snapshot == null ? null : new Dependencies(snapKeys, snapshot));
+        throw t;
+      }
+      recordInEnclosingLoad(Dependencies.merge(snapKeys, snapshot, own));
+      return own.value;
     }
     Captured<T> loaded;
     try {
       loaded = capturedLoad(key, loader);
     } catch (Throwable t) {
       joined.flight().fail(t);
+      // Whatever the loader read before failing was read at these versions; an enclosing load
+      // that catches the failure and goes on depends on them.
+      recordInEnclosingLoad(snapshot == null ? null : new Dependencies(snapKeys, snapshot));
       throw t;
     }
     Dependencies deps = null;
@@ -272,6 +275,14 @@ public final class CacheEngine implements LayerCache {
   }
 
   @Override
+  public void markUncacheable(String reason) {
+    DependencyCapture.Scope scope = DependencyCapture.current();
+    if (scope != null) {
+      scope.record(namespace, "~uncacheable", DependencyCapture.CONFLICT);
+    }
+  }
+
+  @Override
   public void trackDependencies(Collection<String> tags) {
     requireArg(tags, "tags");
     DependencyCapture.Scope scope = DependencyCapture.current();
@@ -310,7 +321,7 @@ public final class CacheEngine implements LayerCache {
     final String[] keys;
     final long[] versions;
 
-    private Dependencies(String[] keys, long[] versions) {
+    Dependencies(String[] keys, long[] versions) {
       this.keys = keys;
       this.versions = versions;
     }

@@ -92,32 +92,25 @@ final class SingleFlight {
         Thread.currentThread().interrupt();
         return Outcome.LOAD_YOURSELF;
       }
-      Throwable t = failure;
-      if (t == null) {
-        return new Outcome(value, null, dependencies);
+      if (failure == null) {
+        return new Outcome(value, dependencies);
       }
-      if (t instanceof RuntimeException || t instanceof Error) {
-        return new Outcome(null, t, null);
-      }
-      // A checked exception belongs to the leader's loader signature; run our own loader.
+      // The leader failed: each follower runs its own loader, so it gets its own exception (or
+      // its own result: a failure may concern the leader's call alone, like a result too large
+      // to cache that the leader is still streaming).
       return Outcome.LOAD_YOURSELF;
     }
   }
 
-  /** What a follower gets: a value, an unchecked failure to rethrow, or a request to load. */
+  /** What a follower gets: the leader's value, or a request to load itself. */
   static final class Outcome {
-    static final Outcome LOAD_YOURSELF = new Outcome(null, null, null);
+    static final Outcome LOAD_YOURSELF = new Outcome(null, null);
 
     final @Nullable Object value;
-    final @Nullable Throwable unchecked;
     final CacheEngine.@Nullable Dependencies dependencies;
 
-    Outcome(
-        @Nullable Object value,
-        @Nullable Throwable unchecked,
-        CacheEngine.@Nullable Dependencies dependencies) {
+    Outcome(@Nullable Object value, CacheEngine.@Nullable Dependencies dependencies) {
       this.value = value;
-      this.unchecked = unchecked;
       this.dependencies = dependencies;
     }
   }

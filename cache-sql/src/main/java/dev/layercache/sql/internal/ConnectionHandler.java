@@ -1,0 +1,186 @@
+package dev.layercache.sql.internal;
+
+import java.lang.reflect.Method;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One wrapped connection: creates wrapped statements and tracks its transaction for the cache.
+ * While a transaction has written a table its reads of that table bypass the cache; the tables it
+ * wrote are invalidated when it ends, whether by commit, rollback, a switch to auto-commit, or
+ * close. Confined to the thread using the connection, like the connection itself.
+ */
+final class ConnectionHandler extends DelegatingHandler {
+  final QueryCaching caching;
+  final Connection connection;
+  final SessionFacts facts;
+  private final Set<String> dirtyTags = new HashSet<>();
+  private final List<StatementHandler> statements = new ArrayList<>();
+  private boolean unknownWrite;
+  private boolean sqlTransaction;
+  private boolean sessionChanged;
+  private boolean closed;
+
+  ConnectionHandler(QueryCaching caching, Connection connection, SessionFacts facts) {
+    super(connection);
+    this.caching = caching;
+    this.connection = connection;
+    this.facts = facts;
+  }
+
+  @Override
+  @Nullable Object intercept(String name, Method method, @Nullable Object[] args) throws Throwable {
+    switch (name) {
+      case "createStatement":
+        return statement((Statement) pass(method, args), null, Statement.class);
+      case "prepareStatement":
+        return statement((Statement) pass(method, args), (String) args[0], PreparedStatement.class);
+      case "prepareCall":
+        return statement((Statement) pass(method, args), (String) args[0], CallableStatement.class);
+      case "commit":
+      case "rollback":
+        if (args != null && args.length == 1) {
+          // Rolling back to a savepoint keeps the transaction open: its tables stay dirty.
+          return pass(method, args);
+        }
+        try {
+          return pass(method, args);
+        } finally {
+          endTransaction();
+        }
+      case "setAutoCommit":
+        {
+          boolean wasInTransaction = !connection.getAutoCommit();
+          try {
+            return pass(method, args);
+          } finally {
+            if (wasInTransaction && (Boolean) args[0]) {
+              endTransaction(); // JDBC commits the open transaction here
+            }
+          }
+        }
+      case "setTransactionIsolation":
+        pass(method, args);
+        facts.isolationChanged((Integer) args[0]);
+        sessionChanged = true;
+        return null;
+      case "setSchema":
+      case "setCatalog":
+        pass(method, args);
+        sessionChanged();
+        return null;
+      case "getMetaData":
+        return new MetaDataHandler((DatabaseMetaData) pass(method, args), self())
+            .proxy(DatabaseMetaData.class);
+      case "close":
+      case "abort":
+        if (closed) {
+          return pass(method, args);
+        }
+        closed = true;
+        try {
+          closeStatements();
+          return pass(method, args);
+        } finally {
+          // The transaction's outcome is unknown (a pool may roll it back): invalidate anyway.
+          endTransaction();
+          if (sessionChanged) {
+            facts.forget();
+          }
+        }
+      default:
+        return PASS;
+    }
+  }
+
+  private Object statement(
+      Statement created, @Nullable String sql, Class<? extends Statement> type) {
+    StatementHandler h = new StatementHandler(this, created, sql, type == CallableStatement.class);
+    statements.add(h);
+    return h.proxy(type);
+  }
+
+  void forget(StatementHandler statement) {
+    statements.remove(statement);
+  }
+
+  private void closeStatements() {
+    for (StatementHandler s : List.copyOf(statements)) {
+      s.closeWrapperState();
+    }
+    statements.clear();
+  }
+
+  // ---------------------------------------------------------------- transaction tracking
+
+  /** Whether statements run inside an explicit transaction. */
+  boolean inTransaction() throws SQLException {
+    return sqlTransaction || !connection.getAutoCommit();
+  }
+
+  /** Whether reads of these tables must bypass the cache (this transaction wrote them). */
+  boolean isDirty(Collection<String> tableTags) {
+    if (unknownWrite) {
+      return true;
+    }
+    if (dirtyTags.isEmpty()) {
+      return false;
+    }
+    for (String t : tableTags) {
+      if (dirtyTags.contains(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Records tables written in the open transaction; returns those not written before. */
+  Set<String> markDirty(Collection<String> tags, boolean unknown) {
+    Set<String> fresh = new LinkedHashSet<>();
+    for (String t : tags) {
+      if (dirtyTags.add(t)) {
+        fresh.add(t);
+      }
+    }
+    if (unknown && !unknownWrite) {
+      unknownWrite = true;
+      fresh.add(QueryCaching.EPOCH_TAG);
+    }
+    return fresh;
+  }
+
+  void beginSqlTransaction() {
+    sqlTransaction = true;
+  }
+
+  /** Post-invalidation: the transaction ended, its writes are visible (or undone). */
+  void endTransaction() {
+    sqlTransaction = false;
+    if (dirtyTags.isEmpty() && !unknownWrite) {
+      return;
+    }
+    List<String> tags = new ArrayList<>(dirtyTags);
+    if (unknownWrite) {
+      tags.add(QueryCaching.EPOCH_TAG);
+    }
+    dirtyTags.clear();
+    unknownWrite = false;
+    caching.invalidateAtEnd(tags);
+  }
+
+  void sessionChanged() {
+    sessionChanged = true;
+    facts.forget();
+  }
+}

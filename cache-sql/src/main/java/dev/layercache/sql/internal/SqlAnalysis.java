@@ -1,0 +1,103 @@
+package dev.layercache.sql.internal;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one SQL string does, as far as the cache is concerned: its kind, the tables it reads and
+ * writes (names as written, quotes kept) and whether its result may be cached. Immutable apart from
+ * a memo of its resolved tags per current schema.
+ */
+final class SqlAnalysis {
+  /** The kinds of statement the wrapper tells apart. */
+  enum Kind {
+    /** A query: cacheable unless {@link #uncacheableReason()} says otherwise. */
+    READ,
+    /** INSERT, UPDATE, DELETE, MERGE, upsert, TRUNCATE: bumps the tables it writes. */
+    WRITE,
+    /** DDL, CALL, several statements, or SQL the parser cannot read: bumps the epoch. */
+    UNKNOWN_WRITE,
+    /** Statements that neither read cacheable data nor write (EXPLAIN, SHOW): passed through. */
+    PASSTHROUGH,
+    /** Changes session state (SET, USE): passed through, cached session facts are refreshed. */
+    SESSION,
+    /** BEGIN / START TRANSACTION written as SQL. */
+    BEGIN,
+    /** COMMIT / ROLLBACK / END written as SQL. */
+    END_TRANSACTION
+  }
+
+  /** A table name as written: its parts from the innermost (table) outwards. */
+  record TableName(String table, @Nullable String schema) {}
+
+  private final String sql;
+  private final Kind kind;
+  private final List<TableName> readTables;
+  private final List<TableName> writtenTables;
+  private final @Nullable String uncacheableReason;
+  private final boolean cacheHint;
+  private final ConcurrentMap<String, ResolvedTables> resolved = new ConcurrentHashMap<>(2);
+
+  SqlAnalysis(
+      String sql,
+      Kind kind,
+      List<TableName> readTables,
+      List<TableName> writtenTables,
+      @Nullable String uncacheableReason,
+      boolean cacheHint) {
+    this.sql = sql;
+    this.kind = kind;
+    this.readTables = List.copyOf(readTables);
+    this.writtenTables = List.copyOf(writtenTables);
+    this.uncacheableReason = uncacheableReason;
+    this.cacheHint = cacheHint;
+  }
+
+  static SqlAnalysis of(String sql, Kind kind) {
+    return new SqlAnalysis(
+        sql, kind, List.of(), List.of(), kind.name().toLowerCase(java.util.Locale.ROOT), false);
+  }
+
+  /** The SQL string analyzed. */
+  String sql() {
+    return sql;
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  /** Tables read, including those of subqueries, joins, CTE bodies and set operations. */
+  List<TableName> readTables() {
+    return readTables;
+  }
+
+  /** Tables written (for {@link Kind#WRITE}). */
+  List<TableName> writtenTables() {
+    return writtenTables;
+  }
+
+  /** Why the result must not be cached, or null if it may be. */
+  @Nullable String uncacheableReason() {
+    return uncacheableReason;
+  }
+
+  /** Whether the SQL carries the policy's opt-in hint. */
+  boolean hasCacheHint() {
+    return cacheHint;
+  }
+
+  /** The tables resolved against a current schema, computed once per schema. */
+  ResolvedTables resolved(String schemaKey, java.util.function.Function<String, ResolvedTables> f) {
+    ResolvedTables r = resolved.get(schemaKey);
+    if (r == null) {
+      if (resolved.size() > 16) {
+        resolved.clear(); // many schemas (one per tenant, say): keep the memo bounded
+      }
+      r = resolved.computeIfAbsent(schemaKey, f);
+    }
+    return r;
+  }
+}
