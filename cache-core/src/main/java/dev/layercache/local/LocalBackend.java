@@ -40,12 +40,24 @@ public final class LocalBackend implements CacheBackend {
   // Rough per-entry bookkeeping (Caffeine node, LocalEntry, header) added to the weight.
   private static final int ENTRY_OVERHEAD_BYTES = 160;
 
+  /**
+   * Caffeine's clock for memory reclamation: the time of the latest write, not of each read.
+   * Reading the system clock costs about as much as a whole hit, and hits need no fresh time here:
+   * the core checks every entry's expiry against its own clock. Expired entries are reclaimed as
+   * writes advance this time, or evicted by size.
+   */
+  private final WriteTimeTicker writeTime = new WriteTimeTicker();
+
   private final Cache<String, LocalEntry> entries;
   private final Cache<String, TagVersion> tags;
   private final long maxEntryBytes;
 
   private LocalBackend(Builder b) {
-    Caffeine<Object, Object> entryBuilder = Caffeine.newBuilder().ticker(b.ticker);
+    Ticker ticker = b.ticker != null ? b.ticker : writeTime;
+    // Maintenance runs on the calling thread: handing it to a pool wakes a thread (an unpark
+    // system call) every few hundred reads, which costs more than the work itself.
+    Caffeine<Object, Object> entryBuilder =
+        Caffeine.newBuilder().ticker(ticker).executor(Runnable::run);
     long entryBound;
     if (b.maximumWeightBytes > 0) {
       entryBuilder
@@ -83,7 +95,8 @@ public final class LocalBackend implements CacheBackend {
     long tagBound = b.maximumTagVersions > 0 ? b.maximumTagVersions : 2 * entryBound + 10_000;
     this.tags =
         Caffeine.newBuilder()
-            .ticker(b.ticker)
+            .ticker(ticker)
+            .executor(Runnable::run)
             .maximumSize(tagBound)
             // Runs atomically with the eviction: no reader can see the version revived.
             .evictionListener(
@@ -139,6 +152,7 @@ public final class LocalBackend implements CacheBackend {
 
   @Override
   public void write(String entryKey, StoredEntry entry, long ttlMillis) {
+    writeTime.advance();
     TagVersion[] refs = new TagVersion[entry.tagCount()];
     for (int i = 0; i < refs.length; i++) {
       // A tag bumped or re-created since the snapshot gives a different value here, so the
@@ -253,6 +267,20 @@ public final class LocalBackend implements CacheBackend {
     }
   }
 
+  /** A ticker that moves only when a write asks it to. */
+  private static final class WriteTimeTicker implements Ticker {
+    private volatile long nanos = System.nanoTime();
+
+    void advance() {
+      nanos = System.nanoTime();
+    }
+
+    @Override
+    public long read() {
+      return nanos;
+    }
+  }
+
   /** A tag's current version; mutated only inside the tag map's atomic operations. */
   private static final class TagVersion {
     private static final long DEAD = Long.MIN_VALUE + 1;
@@ -275,7 +303,7 @@ public final class LocalBackend implements CacheBackend {
     private long maximumWeightBytes;
     private long maximumTagVersions;
     private long maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
-    private Ticker ticker = Ticker.systemTicker();
+    private @Nullable Ticker ticker;
 
     private Builder() {}
 
@@ -341,7 +369,8 @@ public final class LocalBackend implements CacheBackend {
     }
 
     /**
-     * Sets the time source used for memory reclamation (tests).
+     * Sets the time source used for memory reclamation (tests). By default the backend uses the
+     * time of its latest write, so that hits never read the system clock.
      *
      * @param ticker a Caffeine ticker
      * @return this builder
