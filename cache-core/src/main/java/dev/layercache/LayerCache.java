@@ -324,6 +324,16 @@ public interface LayerCache extends AutoCloseable {
     trackDependencies(java.util.Arrays.asList(tags));
   }
 
+  /**
+   * Invalidates tags on the cache's executor, for invalidations that narrow a window but are not
+   * the one correctness rests on (a JDBC write's bump before its commit, say), so the caller does
+   * not wait for a round trip. Delivery failures are handled as for {@link #invalidateTags}.
+   *
+   * @param tags the tags
+   * @return a future completed when the bump was attempted
+   */
+  CompletableFuture<Void> invalidateTagsAsync(Collection<String> tags);
+
   /** Stops background work and closes the backend. */
   @Override
   void close();

@@ -856,6 +856,16 @@ public final class CacheEngine implements LayerCache {
     }
   }
 
+  @Override
+  public CompletableFuture<Void> invalidateTagsAsync(Collection<String> tags) {
+    requireArg(tags, "tags");
+    List<String> copy = List.copyOf(tags);
+    for (String tag : copy) {
+      KeyEncoding.tagKey(namespace, tag); // bad input fails here, in the caller
+    }
+    return CompletableFuture.runAsync(() -> invalidateTags(copy), executor);
+  }
+
   // ---------------------------------------------------------------- undelivered invalidations
 
   private void pendingBump(List<String> tagKeys) {

@@ -1,5 +1,7 @@
 package dev.layercache.sql.internal;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.List;
@@ -51,6 +53,28 @@ public record CachedResult(
    * @param schemaName the schema name, or empty
    * @param catalogName the catalog name, or empty
    */
+  // An array of values rather than an object of named fields: a miss encodes every column's 17
+  // properties, and names would more than double the work and the bytes.
+  @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+  @JsonPropertyOrder({
+    "name",
+    "label",
+    "sqlType",
+    "typeName",
+    "className",
+    "precision",
+    "scale",
+    "nullable",
+    "displaySize",
+    "signed",
+    "autoIncrement",
+    "caseSensitive",
+    "currency",
+    "searchable",
+    "tableName",
+    "schemaName",
+    "catalogName"
+  })
   public record ColumnInfo(
       String name,
       String label,

@@ -139,13 +139,12 @@ public final class QueryCaching {
       StatementHandler st, SqlAnalysis a, @Nullable BoundParameters params, SqlCall<ResultSet> run)
       throws SQLException {
     ConnectionHandler conn = st.conn;
-    Statement d = st.statement;
     conn.facts.load(conn.connection);
     ResolvedTables rt = resolve(a, conn.facts);
     boolean serve =
         a.uncacheableReason() == null
             && (rt.selected() || a.hasCacheHint())
-            && d.getResultSetConcurrency() == ResultSet.CONCUR_READ_ONLY;
+            && st.resultSetConcurrency() == ResultSet.CONCUR_READ_ONLY;
     boolean fill = serve;
     boolean inTransaction = conn.inTransaction();
     // A REPEATABLE READ (or stricter) transaction reads a snapshot that may predate the current
@@ -164,14 +163,14 @@ public final class QueryCaching {
       fill = false;
       serve = serve && policy.serveInRepeatableRead();
     }
-    CacheKey key = serve ? key(conn, d, a, params) : null;
+    CacheKey key = serve ? key(st, a, params) : null;
     if (key == null) {
       // Not served: an enclosing assembler still learns the tables it read.
       cache.trackDependencies(rt.cachePolicy().tags());
       return live(st, a, run.call());
     }
-    int type = d.getResultSetType();
-    int holdability = d.getResultSetHoldability();
+    int type = st.resultSetType();
+    int holdability = st.resultSetHoldability();
     if (!fill) {
       CachedResult hit = cache.get(key, CachedResult.class);
       if (hit != null) {
@@ -210,7 +209,8 @@ public final class QueryCaching {
     if (rs == null) {
       throw new UncachedResult(null, null, null);
     }
-    ResultReader reader = ResultReader.forResult(rs);
+    Resolution res = resolution;
+    ResultReader reader = ResultReader.forResult(rs, res != null && res.integersPrintPlain);
     if (reader == null) {
       throw new UncachedResult(rs, null, null);
     }
@@ -237,17 +237,20 @@ public final class QueryCaching {
   }
 
   private @Nullable CacheKey key(
-      ConnectionHandler conn, Statement d, SqlAnalysis a, @Nullable BoundParameters params)
-      throws SQLException {
+      StatementHandler st, SqlAnalysis a, @Nullable BoundParameters params) throws SQLException {
+    SessionFacts facts = st.conn.facts;
     CacheKey.Builder b = CacheKey.builder(KEY_NAME);
-    addNullable(b, conn.facts.catalog());
-    addNullable(b, conn.facts.schema());
-    b.add(a.sql());
-    b.add(d.getResultSetType());
-    b.add(d.getResultSetConcurrency());
-    b.add(d.getResultSetHoldability());
-    b.add(d.getMaxRows());
-    b.add(d.getMaxFieldSize());
+    addNullable(b, facts.catalog());
+    addNullable(b, facts.schema());
+    // The SQL's digest rather than its text: a long query would otherwise be encoded, hashed and
+    // compared in full on every execution.
+    b.addEncoded(SqlAnalysis.SQL_DIGEST_LABEL, a.sqlDigest());
+    b.add(st.resultSetType());
+    b.add(st.resultSetConcurrency());
+    b.add(st.resultSetHoldability());
+    // Asked each time: unlike the result-set shape, these can change between executions.
+    b.add(st.statement.getMaxRows());
+    b.add(st.statement.getMaxFieldSize());
     if (params != null && !params.appendTo(b)) {
       return null;
     }
@@ -269,8 +272,9 @@ public final class QueryCaching {
   // ---------------------------------------------------------------- writes
 
   /**
-   * Runs statements that write. In auto-commit mode their tables are bumped before and after; in a
-   * transaction they are marked dirty, bumped when first written and again when it ends.
+   * Runs statements that write. In auto-commit mode their tables are bumped before (without
+   * waiting) and after (waiting); in a transaction they are marked dirty, bumped when first written
+   * (without waiting) and again when it ends (waiting): one round trip on the write's path.
    *
    * @param analyses the statements (null: unknown, bumps the epoch); reads among them count as
    *     writes of the tables they read (updatable result sets)
@@ -296,7 +300,10 @@ public final class QueryCaching {
         return run.call();
       } finally {
         if (!fresh.isEmpty() && timing != InvalidationTiming.NONE) {
-          cache.invalidateTags(fresh);
+          // Pre-invalidation narrows the window in which entries hold rows this transaction is
+          // replacing; the commit's bump is the one correctness rests on, so this one does not
+          // make the write wait for a round trip.
+          cache.invalidateTagsAsync(fresh);
         }
       }
     }
@@ -307,7 +314,7 @@ public final class QueryCaching {
       return run.call();
     }
     if (timing != InvalidationTiming.NONE) {
-      cache.invalidateTags(tags);
+      cache.invalidateTagsAsync(tags);
     }
     try {
       return run.call();
@@ -370,6 +377,7 @@ public final class QueryCaching {
   private static final class Resolution {
     final IdentifierRules rules;
     final boolean roundsHalfUp;
+    final boolean integersPrintPlain;
     final @Nullable String defaultSchema;
     final QueryCachePolicy policy;
     final Set<String> listedQualified = new HashSet<>();
@@ -379,7 +387,12 @@ public final class QueryCaching {
 
     Resolution(Connection c, QueryCachePolicy policy) throws SQLException {
       this.rules = IdentifierRules.of(c.getMetaData());
-      this.roundsHalfUp = "H2".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
+      String product = c.getMetaData().getDatabaseProductName();
+      this.roundsHalfUp = "H2".equalsIgnoreCase(product);
+      // Drivers whose getString of an integer column is always its decimal text. Not MySQL or
+      // MariaDB, whose ZEROFILL columns pad it.
+      this.integersPrintPlain =
+          "H2".equalsIgnoreCase(product) || "PostgreSQL".equalsIgnoreCase(product);
       String schema;
       try {
         schema = c.getSchema();

@@ -50,17 +50,24 @@ final class ResultReader {
 
   private final List<ColumnInfo> columns;
   private final Extractor[] extractors;
+  private final boolean integersPrintPlain;
 
-  private ResultReader(List<ColumnInfo> columns, Extractor[] extractors) {
+  private ResultReader(
+      List<ColumnInfo> columns, Extractor[] extractors, boolean integersPrintPlain) {
     this.columns = columns;
     this.extractors = extractors;
+    this.integersPrintPlain = integersPrintPlain;
   }
 
   /**
    * Prepares to read a result, or returns null if a column has a type the cache cannot hold
    * faithfully (the caller then gets the driver's own result set).
+   *
+   * @param integersPrintPlain whether the driver's text of an integer value is always its decimal
+   *     form, so that it need not be read and compared
    */
-  static @Nullable ResultReader forResult(ResultSet rs) throws SQLException {
+  static @Nullable ResultReader forResult(ResultSet rs, boolean integersPrintPlain)
+      throws SQLException {
     ResultSetMetaData md = rs.getMetaData();
     int n = md.getColumnCount();
     List<ColumnInfo> columns = new ArrayList<>(n);
@@ -74,7 +81,7 @@ final class ResultReader {
       columns.add(c);
       extractors[i - 1] = e;
     }
-    return new ResultReader(List.copyOf(columns), extractors);
+    return new ResultReader(List.copyOf(columns), extractors, integersPrintPlain);
   }
 
   List<ColumnInfo> columns() {
@@ -132,7 +139,7 @@ final class ResultReader {
     return row;
   }
 
-  private static @Nullable Object readCell(ResultSet rs, int i, Extractor e) throws SQLException {
+  private @Nullable Object readCell(ResultSet rs, int i, Extractor e) throws SQLException {
     Object value;
     switch (e) {
       case STRING:
@@ -162,6 +169,13 @@ final class ResultReader {
         break;
     }
     if (value == null || value instanceof String) {
+      return value;
+    }
+    if (integersPrintPlain
+        && (value instanceof Integer
+            || value instanceof Long
+            || value instanceof Short
+            || value instanceof Byte)) {
       return value;
     }
     // Drivers render values their own way (PostgreSQL booleans are "t"/"f"): keep their text.

@@ -1,5 +1,8 @@
 package dev.layercache.sql.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -32,6 +35,9 @@ final class SqlAnalysis {
   /** A table name as written: its parts from the innermost (table) outwards. */
   record TableName(String table, @Nullable String schema) {}
 
+  /** The type label of {@link #sqlDigest()} in a cache key. */
+  static final String SQL_DIGEST_LABEL = "sql.sha512";
+
   private final String sql;
   private final Kind kind;
   private final List<TableName> readTables;
@@ -39,6 +45,7 @@ final class SqlAnalysis {
   private final @Nullable String uncacheableReason;
   private final boolean cacheHint;
   private final ConcurrentMap<String, ResolvedTables> resolved = new ConcurrentHashMap<>(2);
+  private volatile byte @Nullable [] sqlDigest;
 
   SqlAnalysis(
       String sql,
@@ -63,6 +70,23 @@ final class SqlAnalysis {
   /** The SQL string analyzed. */
   String sql() {
     return sql;
+  }
+
+  /**
+   * The SHA-512 of the SQL's UTF-8 bytes, computed once: what stands for the SQL in cache keys. As
+   * collision-resistant as the fingerprint the core keeps of long keys. Callers must not modify it.
+   */
+  byte[] sqlDigest() {
+    byte[] d = sqlDigest;
+    if (d == null) {
+      try {
+        d = MessageDigest.getInstance("SHA-512").digest(sql.getBytes(StandardCharsets.UTF_8));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java platform has SHA-512", e);
+      }
+      sqlDigest = d; // a race computes the same bytes
+    }
+    return d;
   }
 
   Kind kind() {

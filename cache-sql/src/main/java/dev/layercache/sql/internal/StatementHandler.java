@@ -25,6 +25,10 @@ final class StatementHandler extends DelegatingHandler {
   private boolean answeredByWrapper; // the current result came from the wrapper, not the driver
   private boolean closeOnCompletion;
   private boolean closed;
+  // Fixed when the statement is created (JDBC): asked of the driver once, not per execution.
+  private int resultSetType = -1;
+  private int resultSetConcurrency = -1;
+  private int resultSetHoldability = -1;
 
   StatementHandler(
       ConnectionHandler conn, Statement statement, @Nullable String preparedSql, boolean callable) {
@@ -100,6 +104,27 @@ final class StatementHandler extends DelegatingHandler {
         }
         return PASS;
     }
+  }
+
+  int resultSetType() throws SQLException {
+    if (resultSetType < 0) {
+      resultSetType = statement.getResultSetType();
+    }
+    return resultSetType;
+  }
+
+  int resultSetConcurrency() throws SQLException {
+    if (resultSetConcurrency < 0) {
+      resultSetConcurrency = statement.getResultSetConcurrency();
+    }
+    return resultSetConcurrency;
+  }
+
+  int resultSetHoldability() throws SQLException {
+    if (resultSetHoldability < 0) {
+      resultSetHoldability = statement.getResultSetHoldability();
+    }
+    return resultSetHoldability;
   }
 
   private String sql() throws SQLException {
