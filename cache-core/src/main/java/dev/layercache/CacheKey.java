@@ -27,17 +27,16 @@ import org.jspecify.annotations.Nullable;
 public final class CacheKey {
   private final String name;
   private final byte[] encoding;
-  private final int hashCode;
 
   // Derived lazily and cached; benign races compute the same value (like String.hash).
   private @Nullable String hex;
+  private int hashCode;
   private byte @Nullable [] fingerprint;
   private @Nullable NamespacedKeys namespaced;
 
   private CacheKey(String name, byte[] encoding) {
     this.name = name;
     this.encoding = encoding;
-    this.hashCode = Arrays.hashCode(encoding);
   }
 
   /**
@@ -220,7 +219,12 @@ public final class CacheKey {
 
   @Override
   public int hashCode() {
-    return hashCode;
+    int h = hashCode;
+    if (h == 0) {
+      h = Arrays.hashCode(encoding);
+      hashCode = h;
+    }
+    return h;
   }
 
   /** Returns {@code name:hash-prefix}; never the parts, which may be user data. */

@@ -166,7 +166,7 @@ public final class KeyEncoding {
   /** Appends typed, length-prefixed parts. */
   public static final class Writer {
     private final String keyName;
-    private byte[] buf = new byte[64];
+    private byte[] buf = new byte[256];
     private int len;
 
     Writer(String keyName) {
@@ -279,7 +279,19 @@ public final class KeyEncoding {
     }
 
     void string(String s) {
-      bytes(s.getBytes(StandardCharsets.UTF_8));
+      int n = s.length();
+      for (int i = 0; i < n; i++) {
+        if (s.charAt(i) >= 0x80) {
+          bytes(s.getBytes(StandardCharsets.UTF_8));
+          return;
+        }
+      }
+      // ASCII, the common case: its UTF-8 bytes are its chars, written without a temporary array.
+      varint(n);
+      ensure(n);
+      for (int i = 0; i < n; i++) {
+        buf[len++] = (byte) s.charAt(i);
+      }
     }
 
     private void type(byte t) {
