@@ -1,0 +1,196 @@
+package dev.layercache.examples.jmh;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.layercache.CacheKey;
+import dev.layercache.CachePolicy;
+import dev.layercache.LayerCache;
+import dev.layercache.redis.RedisBackend;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * A {@code LayerCache.get} hit on Redis against a raw Jedis {@code GET} of the same stored bytes,
+ * on the same connection pool. The cache hit pays for one {@code EVALSHA} (entry and tag versions),
+ * decoding the entry header, checking versions and decoding the value with Jackson; the raw call
+ * only fetches bytes.
+ *
+ * <p>Starts its own {@code redis-server} on a free loopback port, or uses {@code
+ * -Dlayercache.redis=redis://host:port}. Run:
+ *
+ * <pre>
+ * java -cp examples/target/layercache-examples.jar org.openjdk.jmh.Main RedisHitBenchmark \
+ *     -f 3 -wi 3 -i 5 -bm sample -t 1 -prof gc
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class RedisHitBenchmark {
+
+  /** The cached value: a typical assembled object of about 600 bytes as JSON. */
+  public record Profile(long id, String name, String email, String bio, long[] friendIds) {}
+
+  private static final String NAMESPACE = "bench";
+  private static final CachePolicy POLICY =
+      CachePolicy.builder().ttl(Duration.ofHours(1)).jitter(0).build();
+
+  private Process server;
+  private JedisPooled pool;
+  private LayerCache cache;
+  private CacheKey key;
+  private byte[] rawKey;
+  private byte[] jsonKey;
+  private final ObjectMapper json = new ObjectMapper();
+  private final AtomicLong loads = new AtomicLong();
+
+  /** Starts the server if needed, stores one entry, and checks both paths return it. */
+  @Setup
+  public void setUp() throws Exception {
+    String uri = System.getProperty("layercache.redis");
+    if (uri == null) {
+      int port = freePort();
+      server =
+          new ProcessBuilder(
+                  "redis-server",
+                  "--port",
+                  Integer.toString(port),
+                  "--bind",
+                  "127.0.0.1",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      awaitPort(port);
+      uri = "redis://127.0.0.1:" + port;
+    }
+    URI u = URI.create(uri);
+    ConnectionPoolConfig poolConfig = new ConnectionPoolConfig();
+    poolConfig.setMaxTotal(RedisBackend.DEFAULT_POOL_MAX_TOTAL);
+    poolConfig.setMaxIdle(RedisBackend.DEFAULT_POOL_MAX_TOTAL);
+    pool =
+        new JedisPooled(
+            new HostAndPort(u.getHost(), u.getPort()),
+            DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) RedisBackend.DEFAULT_CONNECT_TIMEOUT_MILLIS)
+                .socketTimeoutMillis((int) RedisBackend.DEFAULT_READ_TIMEOUT_MILLIS)
+                .build(),
+            poolConfig);
+    cache =
+        LayerCache.builder()
+            .namespace(NAMESPACE)
+            .backend(RedisBackend.builder().client(pool).build())
+            .build();
+    key = CacheKey.of("profile", 42L);
+    long[] friends = new long[20];
+    for (int i = 0; i < friends.length; i++) {
+      friends[i] = 1000 + i;
+    }
+    cache.put(
+        key, new Profile(42, "Ada Lovelace", "ada@example.org", "x".repeat(300), friends), POLICY);
+    rawKey = key.entryKey(NAMESPACE).getBytes(StandardCharsets.UTF_8);
+    jsonKey = "bench:raw-json:42".getBytes(StandardCharsets.UTF_8);
+    pool.set(
+        jsonKey,
+        json.writeValueAsBytes(
+            new Profile(42, "Ada Lovelace", "ada@example.org", "x".repeat(300), friends)));
+    if (pool.get(rawKey) == null || layerCacheGet() == null) {
+      throw new IllegalStateException("the entry was not stored");
+    }
+    loads.set(0);
+  }
+
+  /** Fails the run if any measured cache call was not a hit. */
+  @TearDown
+  public void tearDown() {
+    long misses = loads.get();
+    cache.close();
+    pool.close();
+    if (server != null) {
+      server.destroyForcibly();
+    }
+    if (misses != 0) {
+      throw new IllegalStateException(misses + " cache calls were misses, not hits");
+    }
+  }
+
+  /**
+   * A read-through hit: entry and tag versions in one round trip, then header and value decoded.
+   *
+   * @return the cached value
+   */
+  @Benchmark
+  public Profile layerCacheGet() {
+    return cache.get(
+        key,
+        Profile.class,
+        POLICY,
+        () -> {
+          loads.incrementAndGet();
+          return null;
+        });
+  }
+
+  /**
+   * The raw client fetching the same stored bytes from the same pool.
+   *
+   * @return the bytes
+   */
+  @Benchmark
+  public byte[] rawJedisGet() {
+    return pool.get(rawKey);
+  }
+
+  /**
+   * The raw client fetching plain JSON of the same value and decoding it with Jackson: what an
+   * application caching by hand would pay, the fairest baseline for a cache that returns objects.
+   *
+   * @return the decoded value
+   * @throws IOException if decoding fails
+   */
+  @Benchmark
+  public Profile rawJedisGetAndDecode() throws IOException {
+    return json.readValue(pool.get(jsonKey), Profile.class);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void awaitPort(int port) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException e) {
+        Thread.sleep(20);
+      }
+    }
+    throw new IllegalStateException("redis-server did not start on port " + port);
+  }
+}
