@@ -265,7 +265,14 @@ class MemcachedFaultsIT {
     String server = TestServers.memcachedAddress();
     MemcachedBackend backend =
         MemcachedBackend.builder().servers(server).itemSizeLimit(64 * 1024).build();
-    try (LayerCache cache = LayerCache.builder().namespace(NS).backend(backend).build()) {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    try (LayerCache cache =
+        LayerCache.builder()
+            .namespace(NS)
+            .backend(backend)
+            .metrics(ns -> dev.layercache.metrics.MicrometerCacheMetrics.of(registry, ns))
+            .build()) {
       // The payload alone fits the limit, the header pushes the entry over it.
       String value = "x".repeat((int) backend.maxEntryBytes() - 2 - 8);
       CacheKey key = CacheKey.of("big", ThreadLocalRandom.current().nextLong());
@@ -283,7 +290,10 @@ class MemcachedFaultsIT {
         assertThat(got).isEqualTo(value);
       }
       assertThat(loads).hasValue(2);
-      assertThat(backend.oversizedEntries()).isEqualTo(2);
+      // Rejected before any I/O, by the core (which knows the header size) or by the backend.
+      double rejected =
+          registry.find("cache.puts").tags("cache", "big", "result", "rejected").counter().count();
+      assertThat(rejected + backend.oversizedEntries()).isEqualTo(2);
     }
   }
 
