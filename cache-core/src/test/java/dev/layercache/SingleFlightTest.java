@@ -131,4 +131,46 @@ class SingleFlightTest {
     }
     assertThat(loads).hasValue(2);
   }
+
+  @Test
+  void follower_doesNotReceiveValueBuiltFromADependencyInvalidatedBeforeItArrived()
+      throws Exception {
+    CacheKey stream = CacheKey.of("stream", 1);
+    CacheKey friend = CacheKey.of("friend", 2);
+    CachePolicy friendPolicy = CachePolicy.builder().tags("activity:2").build();
+    AtomicInteger db = new AtomicInteger(1);
+    CountDownLatch leaderRead = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // The leader's value depends on activity:2 only through a nested read, not through its policy.
+    Future<Integer> leader =
+        pool.submit(
+            () ->
+                cache.get(
+                    stream,
+                    Integer.class,
+                    policy,
+                    () -> {
+                      int v = cache.get(friend, Integer.class, friendPolicy, db::get);
+                      leaderRead.countDown();
+                      release.await();
+                      return v;
+                    }));
+    leaderRead.await();
+    db.set(2);
+    cache.invalidateTags("activity:2"); // completed before the follower starts
+    Future<Integer> follower =
+        pool.submit(
+            () ->
+                cache.get(
+                    stream,
+                    Integer.class,
+                    policy,
+                    () -> cache.get(friend, Integer.class, friendPolicy, db::get)));
+    Thread.sleep(100); // the follower joins the leader's flight
+    release.countDown();
+    assertThat(leader.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(follower.get(5, TimeUnit.SECONDS))
+        .as("a value built before the invalidation the follower saw")
+        .isEqualTo(2);
+  }
 }

@@ -198,7 +198,8 @@ public final class CacheEngine implements LayerCache {
     SingleFlight.Joined joined = flights.join(entryKey, snapshot);
     if (!joined.leader()) {
       SingleFlight.Outcome outcome = joined.flight().await();
-      if (outcome != SingleFlight.Outcome.LOAD_YOURSELF) {
+      if (outcome != SingleFlight.Outcome.LOAD_YOURSELF
+          && stillCurrent(outcome.dependencies, snapKeys)) {
         recordInEnclosingLoad(outcome.dependencies);
         return cast(outcome.value);
       }
@@ -235,6 +236,45 @@ public final class CacheEngine implements LayerCache {
       joined.flight().complete(loaded.value, deps);
     }
     return loaded.value;
+  }
+
+  /**
+   * Whether a leader's value may be handed to a follower. The follower read the same snapshot
+   * versions, but the leader's loader may have depended on more (nested cached objects, queries):
+   * one of those may have been invalidated after the leader read it and before the follower
+   * arrived, so those versions are checked again. Null dependencies (nothing could be cached) are
+   * not trusted either.
+   */
+  private boolean stillCurrent(@Nullable Dependencies deps, String[] snapKeys) {
+    if (deps == null) {
+      return false;
+    }
+    if (deps.keys.length == snapKeys.length) {
+      return true; // only the snapshot, which the follower read itself
+    }
+    List<String> extra = new ArrayList<>();
+    List<Long> expected = new ArrayList<>();
+    for (int i = 0; i < deps.keys.length; i++) {
+      if (!Arrays.asList(snapKeys).contains(deps.keys[i])) {
+        extra.add(deps.keys[i]);
+        expected.add(deps.versions[i]);
+      }
+    }
+    for (String k : extra) {
+      if (!pending.isEmpty() && pending.contains(k)) {
+        return false;
+      }
+    }
+    long[] current = guard.tagVersions(extra, false);
+    if (current == null) {
+      return false;
+    }
+    for (int i = 0; i < current.length; i++) {
+      if (current[i] != expected.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Runs a loader in a dependency scope of its own. */

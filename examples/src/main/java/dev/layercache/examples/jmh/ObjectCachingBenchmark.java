@@ -6,6 +6,8 @@ import dev.layercache.LayerCache;
 import dev.layercache.ObjectCaching;
 import dev.layercache.annotation.Cached;
 import dev.layercache.local.LocalBackend;
+import dev.layercache.redis.RedisBackend;
+import dev.layercache.spi.CacheBackend;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,12 +19,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -124,6 +128,11 @@ public class ObjectCachingBenchmark {
     }
   }
 
+  /** Where cached profiles live: in process, or on a Redis server over loopback. */
+  @Param({"local", "redis"})
+  public String backend;
+
+  private @Nullable BenchRedisServer redis;
   private JdbcProfileAssembler direct;
   private ProfileAssembler proxied;
   private LayerCache cache;
@@ -157,11 +166,18 @@ public class ObjectCachingBenchmark {
           "INSERT INTO articles SELECT x, MOD(x, 1000) + 1, 'article ' || x FROM SYSTEM_RANGE(1, 20000)");
     }
     direct = new JdbcProfileAssembler(ds);
-    cache =
-        LayerCache.builder()
-            .namespace("bench")
-            .backend(LocalBackend.builder().maximumSize(10_000).build())
-            .build();
+    CacheBackend cacheBackend;
+    if (backend.equals("redis")) {
+      try {
+        redis = BenchRedisServer.start();
+      } catch (java.io.IOException | InterruptedException e) {
+        throw new IllegalStateException("cannot start redis-server: " + e.getMessage(), e);
+      }
+      cacheBackend = RedisBackend.builder().uri(redis.uri()).build();
+    } else {
+      cacheBackend = LocalBackend.builder().maximumSize(10_000).build();
+    }
+    cache = LayerCache.builder().namespace("bench").backend(cacheBackend).build();
     policy = CachePolicy.builder().ttl(Duration.ofMinutes(10)).tags("user:42").build();
     proxied = ObjectCaching.proxy(ProfileAssembler.class, direct, cache);
     proxied.profile(42);
@@ -172,6 +188,9 @@ public class ObjectCachingBenchmark {
   @TearDown
   public void tearDown() {
     cache.close();
+    if (redis != null) {
+      redis.close();
+    }
   }
 
   /**
