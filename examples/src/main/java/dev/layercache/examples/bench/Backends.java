@@ -24,7 +24,7 @@ public final class Backends {
    * @return true if {@link #create} works for it
    */
   public static boolean inBuild(String name) {
-    return name.equals("local");
+    return NAMES.contains(name);
   }
 
   /**
@@ -59,6 +59,36 @@ public final class Backends {
    */
   public static CacheBackend create(String name, BenchConfig config) {
     requireAvailable(name);
-    return LocalBackend.builder().maximumSize(LOCAL_MAXIMUM_SIZE).build();
+    switch (name) {
+      case "redis":
+        {
+          java.net.URI uri = java.net.URI.create(config.redisUri());
+          requireAnswering("Redis", uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+          return dev.layercache.redis.RedisBackend.builder().uri(config.redisUri()).build();
+        }
+      case "memcached":
+        {
+          String servers = config.memcachedServers().replace(',', ' ').trim();
+          for (String server : servers.split("\\s+")) {
+            int colon = server.lastIndexOf(':');
+            requireAnswering(
+                "Memcached",
+                colon < 0 ? server : server.substring(0, colon),
+                colon < 0 ? 11211 : Integer.parseInt(server.substring(colon + 1)));
+          }
+          return dev.layercache.memcached.MemcachedBackend.builder().servers(servers).build();
+        }
+      default:
+        return LocalBackend.builder().maximumSize(LOCAL_MAXIMUM_SIZE).build();
+    }
+  }
+
+  private static void requireAnswering(String what, String host, int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(host, port), 1000);
+    } catch (java.io.IOException e) {
+      throw new BenchUnavailableException(
+          what + " at " + host + ":" + port + " does not answer (" + e.getMessage() + ")");
+    }
   }
 }

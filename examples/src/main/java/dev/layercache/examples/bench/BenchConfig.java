@@ -89,8 +89,8 @@ public record BenchConfig(
     {
       "--backends",
       "LIST",
-      "cache backends: local, redis, memcached (default: local, plus redis"
-          + " and memcached when their server answers)"
+      "cache backends: local, redis, memcached (default: local; a named remote backend"
+          + " whose server does not answer stops the run with one line)"
     },
     {
       "--db",

@@ -71,11 +71,8 @@ public final class Benchmark {
     }
     List<String> backends = new ArrayList<>();
     if (config.backends().isEmpty()) {
-      for (String name : Backends.NAMES) {
-        if (Backends.inBuild(name)) {
-          backends.add(name);
-        }
-      }
+      // The embedded default: remote backends run when named, so a plain run needs no server.
+      backends.add("local");
     } else {
       for (String name : config.backends()) {
         Backends.requireAvailable(name);
