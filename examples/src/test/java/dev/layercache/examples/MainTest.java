@@ -41,18 +41,18 @@ class MainTest {
             false);
     String text = stdout.toString(StandardCharsets.UTF_8);
     assertThat(status).as(text).isZero();
-    assertThat(text).contains("Stale reads detected: 0", "object/local", "none");
+    assertThat(text).contains("Stale reads detected: 0", "object/local", "query/local", "none");
 
     JsonNode json = JsonReport.read(only(out, ".json"));
     assertThat(json.get("staleReads").asLong()).isZero();
-    assertThat(json.get("runs")).hasSize(2);
+    assertThat(json.get("runs")).hasSize(3); // none, query/local, object/local
     for (JsonNode run : json.get("runs")) {
       assertThat(run.get("operations").asLong()).isPositive();
       assertThat(run.get("staleReads").asLong()).isZero();
       assertThat(run.get("errors").asLong()).isZero();
       assertThat(run.get("statementsPerRequest").asDouble()).isPositive();
     }
-    JsonNode cached = json.get("runs").get(1);
+    JsonNode cached = json.get("runs").get(2);
     assertThat(cached.get("hitRatio").asDouble()).isBetween(0.0, 1.0);
     assertThat(cached.get("bytesFromCachePerRequest").asDouble()).isPositive();
 

@@ -25,10 +25,7 @@ public final class Patterns {
 
   static {
     AVAILABLE.put("none", new NoCache());
-    MISSING.put(
-        "query",
-        "pattern 'query' is not available in this build:"
-            + " dev.layercache.sql.CachingDataSource (module cache-sql) is missing");
+    AVAILABLE.put("query", new QueryCaching());
     AVAILABLE.put("object", new ObjectCaching());
     MISSING.put(
         "annotated",
@@ -91,6 +88,26 @@ public final class Patterns {
     @Override
     public BlogAssembler create(DataSource database, @Nullable LayerCache cache) {
       return new JdbcBlogAssembler(database);
+    }
+  }
+
+  /** Query-result caching: the plain JDBC assembler over a caching DataSource. */
+  static final class QueryCaching implements Pattern {
+    @Override
+    public String name() {
+      return "query";
+    }
+
+    @Override
+    public String description() {
+      return "query-result caching: every SELECT cached, invalidated by the tables writes touch";
+    }
+
+    @Override
+    public BlogAssembler create(DataSource database, @Nullable LayerCache cache) {
+      return new JdbcBlogAssembler(
+          dev.layercache.sql.CachingDataSource.wrap(
+              database, Objects.requireNonNull(cache, "cache")));
     }
   }
 
