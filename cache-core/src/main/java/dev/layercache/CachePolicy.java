@@ -273,7 +273,7 @@ public final class CachePolicy {
      */
     public Builder tags(Collection<String> tags) {
       for (String tag : tags) {
-        KeyEncoding.tagKey("check", tag);
+        KeyEncoding.validateTag(tag);
         this.tags.add(tag);
       }
       return this;

@@ -155,8 +155,9 @@ public final class SessionStore<T> {
    */
   public boolean update(String id, T data) {
     Objects.requireNonNull(data, "data");
-    Stored<T> stored = cache.get(dataKey(id), recordType);
-    if (stored == null || cache.get(touchKey(id), recordType) == null) {
+    Map<CacheKey, Stored<T>> both = cache.getAll(List.of(dataKey(id), touchKey(id)), recordType);
+    Stored<T> stored = both.get(dataKey(id));
+    if (stored == null || both.get(touchKey(id)) == null) {
       return false;
     }
     long now = clock.millis();

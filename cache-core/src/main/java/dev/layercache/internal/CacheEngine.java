@@ -261,7 +261,7 @@ public final class CacheEngine implements LayerCache {
       }
     }
     for (String k : extra) {
-      if (!pending.isEmpty() && pending.contains(k)) {
+      if (pending.contains(k)) {
         return false;
       }
     }
@@ -334,7 +334,7 @@ public final class CacheEngine implements LayerCache {
       keys.add(KeyEncoding.tagKey(namespace, tag));
     }
     long[] versions = null;
-    if (pending.isEmpty() || keys.stream().noneMatch(pending::contains)) {
+    if (keys.stream().noneMatch(pending::contains)) {
       versions = guard.tagVersions(keys, true);
     }
     for (int i = 0; i < keys.size(); i++) {
@@ -502,7 +502,7 @@ public final class CacheEngine implements LayerCache {
     List<String> unread = null;
     for (int i = 0; i < n; i++) {
       String tagKey = entry.tagKey(i);
-      if (!pending.isEmpty() && pending.contains(tagKey)) {
+      if (pending.contains(tagKey)) {
         return false;
       }
       long current = read.tagVersion(tagKey);
@@ -557,7 +557,7 @@ public final class CacheEngine implements LayerCache {
     long[] versions = new long[keys.length];
     List<String> absent = null;
     for (int i = 0; i < keys.length; i++) {
-      if (!pending.isEmpty() && pending.contains(keys[i])) {
+      if (pending.contains(keys[i])) {
         return null;
       }
       long v = read.tagVersion(keys[i]);
@@ -587,7 +587,7 @@ public final class CacheEngine implements LayerCache {
 
   private long @Nullable [] freshSnapshot(String[] keys) {
     for (String k : keys) {
-      if (!pending.isEmpty() && pending.contains(k)) {
+      if (pending.contains(k)) {
         return null;
       }
     }

@@ -111,6 +111,24 @@ public final class KeyEncoding {
    * @return the version key
    */
   public static String tagKey(String namespace, @Nullable String tag) {
+    String t = validateTag(tag);
+    boolean readable = t.length() <= MAX_READABLE_TAG;
+    for (int i = 0; readable && i < t.length(); i++) {
+      char c = t.charAt(i);
+      readable = c > 0x20 && c < 0x7f;
+    }
+    return readable
+        ? namespace + ":~t:" + t
+        : namespace + ":~h:" + sha256Hex(t.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Checks a tag: not null, not empty, not starting with the reserved {@code ~}.
+   *
+   * @param tag the tag
+   * @return the tag
+   */
+  public static String validateTag(@Nullable String tag) {
     if (tag == null) {
       throw new InvalidCacheKeyException("tag is null");
     }
@@ -120,14 +138,7 @@ public final class KeyEncoding {
     if (tag.charAt(0) == '~') {
       throw new InvalidCacheKeyException("tag '" + tag + "' starts with '~', which is reserved");
     }
-    boolean readable = tag.length() <= MAX_READABLE_TAG;
-    for (int i = 0; readable && i < tag.length(); i++) {
-      char c = tag.charAt(i);
-      readable = c > 0x20 && c < 0x7f;
-    }
-    return readable
-        ? namespace + ":~t:" + tag
-        : namespace + ":~h:" + sha256Hex(tag.getBytes(StandardCharsets.UTF_8));
+    return tag;
   }
 
   /**

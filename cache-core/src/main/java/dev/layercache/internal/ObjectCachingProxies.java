@@ -102,8 +102,7 @@ public final class ObjectCachingProxies {
         throw misuse(m, "is both @Cached and evicting; split reading from writing");
       }
       plans.put(
-          m,
-          cached != null ? cachedPlan(m, cached, cache) : evictPlan(m, evicts, invalidates, cache));
+          m, cached != null ? cachedPlan(m, cached, cache) : evictPlan(m, evicts, invalidates));
     }
     if (!type.isInterface() && !finalMethods.isEmpty()) {
       LoggerFactory.getLogger(ObjectCachingProxies.class)
@@ -163,7 +162,7 @@ public final class ObjectCachingProxies {
   }
 
   private static MethodPlan evictPlan(
-      Method m, Evict[] evicts, @Nullable InvalidateTags invalidates, LayerCache cache) {
+      Method m, Evict[] evicts, @Nullable InvalidateTags invalidates) {
     String[] names = new String[evicts.length];
     for (int i = 0; i < evicts.length; i++) {
       try {
@@ -261,7 +260,7 @@ public final class ObjectCachingProxies {
       literals.add(text.substring(last));
       if (refs.isEmpty()) {
         try {
-          KeyEncoding.tagKey("check", text);
+          KeyEncoding.validateTag(text);
         } catch (InvalidCacheKeyException e) {
           throw misuse(m, e.getMessage());
         }

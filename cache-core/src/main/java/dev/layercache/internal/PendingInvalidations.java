@@ -32,8 +32,9 @@ final class PendingInvalidations {
     return !any;
   }
 
+  /** Whether a tag waits for delivery; a volatile read only while nothing does (the hot path). */
   boolean contains(String tagKey) {
-    return pending.containsKey(tagKey);
+    return any && pending.containsKey(tagKey);
   }
 
   /** The pending tags with their sequence numbers, for a retry. */
