@@ -1,5 +1,6 @@
 package dev.layercache.examples.bench;
 
+import dev.layercache.examples.Html;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +29,7 @@ public final class HtmlReport {
     StringBuilder sb = new StringBuilder(32_000);
     sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<title>LayerCache benchmark ")
-        .append(esc(report.startedAt()))
+        .append(Html.escape(report.startedAt()))
         .append("</title><style>")
         .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em;")
         .append("color:#222;max-width:1100px}")
@@ -40,7 +41,7 @@ public final class HtmlReport {
         .append("border:1px solid #ddd}code{background:#f3f3f3;padding:1px 4px}")
         .append("</style></head><body>\n");
     sb.append("<h1>LayerCache pattern benchmark</h1><p>Started ")
-        .append(esc(report.startedAt()))
+        .append(Html.escape(report.startedAt()))
         .append(
             ". Two application servers share one cache backend; requests alternate between"
                 + " them. Every answer is checked against the versions writers recorded.</p>\n");
@@ -50,7 +51,7 @@ public final class HtmlReport {
         .append(report.staleReads())
         .append("</span></p>\n");
     for (String e : report.staleExamples()) {
-      sb.append("<p class=\"bad\">").append(esc(e)).append("</p>\n");
+      sb.append("<p class=\"bad\">").append(Html.escape(e)).append("</p>\n");
     }
 
     sb.append("<h2>Results</h2>");
@@ -83,7 +84,7 @@ public final class HtmlReport {
     if (!report.findings().isEmpty()) {
       sb.append("<h2>Compared with the database alone</h2><ul>");
       for (String f : report.findings()) {
-        sb.append("<li>").append(esc(f)).append("</li>");
+        sb.append("<li>").append(Html.escape(f)).append("</li>");
       }
       sb.append("</ul>\n");
     }
@@ -115,9 +116,9 @@ public final class HtmlReport {
 
   private static void row(StringBuilder sb, String key, String value) {
     sb.append("<tr><td>")
-        .append(esc(key))
+        .append(Html.escape(key))
         .append("</td><td>")
-        .append(esc(value))
+        .append(Html.escape(value))
         .append("</td></tr>");
   }
 
@@ -129,7 +130,7 @@ public final class HtmlReport {
     for (RunResult r : runs) {
       LatencySummary l = r.latency();
       sb.append("<tr><td>")
-          .append(esc(r.label()))
+          .append(Html.escape(r.label()))
           .append("</td>")
           .append(cell("%,.0f", r.throughput()))
           .append(cell("%.3f", l.p50Ms()))
@@ -146,7 +147,7 @@ public final class HtmlReport {
           .append(r.staleReads())
           .append("</td><td>")
           .append(r.errors())
-          .append(r.firstError() == null ? "" : " (" + esc(r.firstError()) + ")")
+          .append(r.firstError() == null ? "" : " (" + Html.escape(r.firstError()) + ")")
           .append("</td></tr>");
     }
     sb.append("</table>\n");
@@ -155,11 +156,11 @@ public final class HtmlReport {
   private static void operationTable(StringBuilder sb, BenchReport report, List<RunResult> runs) {
     sb.append("<table><tr><th>operation (p50 / p99 ms)</th>");
     for (RunResult r : runs) {
-      sb.append("<th>").append(esc(r.label())).append("</th>");
+      sb.append("<th>").append(Html.escape(r.label())).append("</th>");
     }
     sb.append("</tr>");
     for (Map.Entry<String, String> op : report.operations().entrySet()) {
-      sb.append("<tr><td>").append(esc(op.getValue())).append("</td>");
+      sb.append("<tr><td>").append(Html.escape(op.getValue())).append("</td>");
       for (RunResult r : runs) {
         LatencySummary l = r.byOperation().get(op.getKey());
         sb.append(
@@ -179,7 +180,7 @@ public final class HtmlReport {
     for (RunResult r : runs) {
       for (SweepPoint p : r.sweep()) {
         sb.append("<tr><td>")
-            .append(esc(r.label()))
+            .append(Html.escape(r.label()))
             .append("</td><td>")
             .append(p.mode())
             .append("</td><td>")
@@ -316,7 +317,7 @@ public final class HtmlReport {
                   x,
                   y,
                   color(r, runs),
-                  esc(r.label()),
+                  Html.escape(r.label()),
                   mode,
                   p.throughput(),
                   latency.applyAsDouble(p)));
@@ -377,7 +378,7 @@ public final class HtmlReport {
         x,
         y,
         weight.isEmpty() ? "" : " font-weight=\"" + weight + "\"",
-        esc(s));
+        Html.escape(s));
   }
 
   private static String line(
@@ -391,29 +392,5 @@ public final class HtmlReport {
         y2,
         color,
         dashed ? " stroke-dasharray=\"6 4\" stroke-width=\"2\"" : "");
-  }
-
-  private static String esc(String s) {
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '<':
-          sb.append("&lt;");
-          break;
-        case '>':
-          sb.append("&gt;");
-          break;
-        case '&':
-          sb.append("&amp;");
-          break;
-        case '"':
-          sb.append("&quot;");
-          break;
-        default:
-          sb.append(c);
-      }
-    }
-    return sb.toString();
   }
 }

@@ -1,5 +1,6 @@
 package dev.layercache.examples.blog;
 
+import dev.layercache.examples.Html;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,43 +18,20 @@ final class ArticleHtml {
       List<CommentView> comments) {
     StringBuilder sb = new StringBuilder(body.length() + 256 + comments.size() * 200);
     sb.append("<article id=\"a").append(articleId).append("\"><h1>");
-    escape(sb, title).append("</h1><p class=\"byline\">by ");
-    escape(sb, authorName).append(" on ").append(Instant.ofEpochMilli(publishedAt)).append("</p>");
+    Html.escape(sb, title).append("</h1><p class=\"byline\">by ");
+    Html.escape(sb, authorName)
+        .append(" on ")
+        .append(Instant.ofEpochMilli(publishedAt))
+        .append("</p>");
     for (String paragraph : body.split("\n\n")) {
-      escape(sb.append("<p>"), paragraph).append("</p>");
+      Html.escape(sb.append("<p>"), paragraph).append("</p>");
     }
     sb.append("<section class=\"comments\"><h2>").append(commentCount).append(" comments</h2>");
     for (CommentView c : comments) {
       sb.append("<div class=\"comment\"><b>");
-      escape(sb, c.userName()).append("</b> ");
-      escape(sb, c.body()).append("</div>");
+      Html.escape(sb, c.userName()).append("</b> ");
+      Html.escape(sb, c.body()).append("</div>");
     }
     return sb.append("</section></article>").toString();
-  }
-
-  static StringBuilder escape(StringBuilder sb, String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char ch = text.charAt(i);
-      switch (ch) {
-        case '<':
-          sb.append("&lt;");
-          break;
-        case '>':
-          sb.append("&gt;");
-          break;
-        case '&':
-          sb.append("&amp;");
-          break;
-        case '"':
-          sb.append("&quot;");
-          break;
-        case '\'':
-          sb.append("&#39;");
-          break;
-        default:
-          sb.append(ch);
-      }
-    }
-    return sb;
   }
 }

@@ -6,10 +6,6 @@ import dev.layercache.CachePolicy;
 import dev.layercache.LayerCache;
 import dev.layercache.redis.RedisBackend;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,7 +50,7 @@ public class RedisHitBenchmark {
   private static final CachePolicy POLICY =
       CachePolicy.builder().ttl(Duration.ofHours(1)).jitter(0).build();
 
-  private Process server;
+  private BenchRedisServer server;
   private JedisPooled pool;
   private LayerCache cache;
   private CacheKey key;
@@ -66,27 +62,8 @@ public class RedisHitBenchmark {
   /** Starts the server if needed, stores one entry, and checks both paths return it. */
   @Setup
   public void setUp() throws Exception {
-    String uri = System.getProperty("layercache.redis");
-    if (uri == null) {
-      int port = freePort();
-      server =
-          new ProcessBuilder(
-                  "redis-server",
-                  "--port",
-                  Integer.toString(port),
-                  "--bind",
-                  "127.0.0.1",
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "no")
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      awaitPort(port);
-      uri = "redis://127.0.0.1:" + port;
-    }
-    URI u = URI.create(uri);
+    server = BenchRedisServer.start();
+    URI u = URI.create(server.uri());
     ConnectionPoolConfig poolConfig = new ConnectionPoolConfig();
     poolConfig.setMaxTotal(RedisBackend.DEFAULT_POOL_MAX_TOTAL);
     poolConfig.setMaxIdle(RedisBackend.DEFAULT_POOL_MAX_TOTAL);
@@ -128,9 +105,7 @@ public class RedisHitBenchmark {
     long misses = loads.get();
     cache.close();
     pool.close();
-    if (server != null) {
-      server.destroyForcibly();
-    }
+    server.close();
     if (misses != 0) {
       throw new IllegalStateException(misses + " cache calls were misses, not hits");
     }
@@ -173,24 +148,5 @@ public class RedisHitBenchmark {
   @Benchmark
   public Profile rawJedisGetAndDecode() throws IOException {
     return json.readValue(pool.get(jsonKey), Profile.class);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void awaitPort(int port) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(20);
-      }
-    }
-    throw new IllegalStateException("redis-server did not start on port " + port);
   }
 }
