@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.layercache.annotation.Cached;
+import dev.layercache.annotation.ChangedTags;
 import dev.layercache.annotation.Evict;
 import dev.layercache.annotation.InvalidateTags;
 import dev.layercache.annotation.Key;
 import dev.layercache.local.LocalBackend;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -204,6 +206,88 @@ class ObjectCachingTest {
     assertThat(s.plain()).isEqualTo(3);
   }
 
+  /** What a write returns when its tags depend on the data: the author of a commented article. */
+  public record Receipt(List<String> changed) implements ChangedTags {
+    @Override
+    public Collection<String> changedTags() {
+      return changed;
+    }
+  }
+
+  /** Titles cached per article and counted per author; a comment changes both. */
+  public static class CommentService {
+    final Db db;
+    final Map<Long, Long> authorOf = new ConcurrentHashMap<>();
+    final Map<Long, Integer> comments = new ConcurrentHashMap<>();
+
+    public CommentService(Db db) {
+      this.db = db;
+    }
+
+    @Cached(name = "comments-by", tags = "author:{0}")
+    public Integer commentsOnArticlesBy(long authorId) {
+      db.reads.incrementAndGet();
+      int n = 0;
+      for (Map.Entry<Long, Long> e : authorOf.entrySet()) {
+        if (e.getValue() == authorId) {
+          n += comments.getOrDefault(e.getKey(), 0);
+        }
+      }
+      return n;
+    }
+
+    @InvalidateTags(fromResult = true)
+    public Receipt comment(long articleId) {
+      comments.merge(articleId, 1, Integer::sum);
+      return new Receipt(List.of("author:" + authorOf.get(articleId)));
+    }
+
+    @InvalidateTags(fromResult = true)
+    public @org.jspecify.annotations.Nullable Receipt nothing(long articleId) {
+      return null;
+    }
+  }
+
+  @Test
+  void invalidateFromResult_dropsWhatTheWriteNamed() {
+    CommentService target = new CommentService(db);
+    target.authorOf.put(10L, 1L);
+    target.authorOf.put(20L, 2L);
+    CommentService s = ObjectCaching.proxy(CommentService.class, target, cache);
+    assertThat(s.commentsOnArticlesBy(1)).isZero();
+    assertThat(s.commentsOnArticlesBy(2)).isZero();
+
+    // The tag comes from the data (article 10 belongs to author 1), not from a parameter.
+    s.comment(10);
+    assertThat(s.commentsOnArticlesBy(1)).isEqualTo(1);
+    assertThat(s.commentsOnArticlesBy(2)).isZero();
+    assertThat(db.reads.get()).isEqualTo(3);
+
+    // A null result invalidates nothing and is returned as is.
+    assertThat(s.nothing(10)).isNull();
+    assertThat(s.commentsOnArticlesBy(1)).isEqualTo(1);
+    assertThat(db.reads.get()).isEqualTo(3);
+  }
+
+  @Test
+  void classProxies_ofOneClass_keepTheirOwnTargets() {
+    Db other = new Db();
+    other.names.put(1L, "zed");
+    ArticleService a = ObjectCaching.proxy(ArticleService.class, new ArticleService(db), cache);
+    LayerCache second =
+        LayerCache.builder().namespace("oc2").backend(LocalBackend.builder().build()).build();
+    try {
+      ArticleService b =
+          ObjectCaching.proxy(ArticleService.class, new ArticleService(other), second);
+      assertThat(a.title(1)).isEqualTo("ann");
+      assertThat(b.title(1)).isEqualTo("zed");
+      assertThat(b.plain()).isEqualTo(1);
+      assertThat(a.getClass()).isSameAs(b.getClass());
+    } finally {
+      second.close();
+    }
+  }
+
   @Test
   void keys_distinguishPartBoundaries() {
     assertThat(CacheKey.of("k", 1, "a")).isNotEqualTo(CacheKey.of("k", "1a"));
@@ -261,8 +345,25 @@ class ObjectCachingTest {
     String get(long id);
   }
 
+  interface ResultWithoutTags {
+    @InvalidateTags(fromResult = true)
+    String write(long id);
+  }
+
+  interface NoTagsAtAll {
+    @InvalidateTags
+    void write(long id);
+  }
+
   @Test
   void misuse_isReportedAtProxyCreation() {
+    assertThatThrownBy(() -> ObjectCaching.proxy(ResultWithoutTags.class, id -> "", cache))
+        .isInstanceOf(CacheConfigurationException.class)
+        .hasMessageContaining("ResultWithoutTags.write")
+        .hasMessageContaining("returns String, not a dev.layercache.annotation.ChangedTags");
+    assertThatThrownBy(() -> ObjectCaching.proxy(NoTagsAtAll.class, id -> {}, cache))
+        .isInstanceOf(CacheConfigurationException.class)
+        .hasMessageContaining("no tag templates");
     assertThatThrownBy(() -> ObjectCaching.proxy(VoidCached.class, id -> {}, cache))
         .isInstanceOf(CacheConfigurationException.class)
         .hasMessageContaining("VoidCached.nothing")

@@ -8,7 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * After the method returns normally, invalidates every entry that depends on these tags. Templates
- * refer to parameters like those of {@link Cached#tags()}.
+ * refer to parameters like those of {@link Cached#tags()}; with {@link #fromResult()} the tags the
+ * returned {@link ChangedTags} names are invalidated as well.
  *
  * <pre>{@code
  * @InvalidateTags({"user:{0}", "friends:{0}"})
@@ -24,5 +25,13 @@ public @interface InvalidateTags {
    *
    * @return the templates
    */
-  String[] value();
+  String[] value() default {};
+
+  /**
+   * Whether the method's result names further tags to invalidate: the method must return a {@link
+   * ChangedTags}, which is checked when the proxy is created. A null result adds none.
+   *
+   * @return true to invalidate the result's tags too
+   */
+  boolean fromResult() default false;
 }

@@ -7,11 +7,13 @@ import dev.layercache.CacheSerializationException;
 import dev.layercache.InvalidCacheKeyException;
 import dev.layercache.LayerCache;
 import dev.layercache.annotation.Cached;
+import dev.layercache.annotation.ChangedTags;
 import dev.layercache.annotation.Evict;
 import dev.layercache.annotation.InvalidateTags;
 import dev.layercache.annotation.Key;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -31,9 +33,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import net.bytebuddy.implementation.InvocationHandlerAdapter;
@@ -47,6 +51,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class ObjectCachingProxies {
   private static final Pattern TEMPLATE = Pattern.compile("\\{([^{}]+)}");
+  private static final String HANDLER_FIELD = "layerCacheHandler";
+  private static final AtomicLong PROXY_CLASS_NUMBERS = new AtomicLong();
+
+  /**
+   * One generated subclass per proxied class, whatever the number of proxies: each instance keeps
+   * its own handler in a field. The name is unique, so two threads racing to generate the first one
+   * define two classes (one is kept) instead of failing on a duplicate definition.
+   */
+  private static final ClassValue<Class<?>> PROXY_CLASSES =
+      new ClassValue<>() {
+        @Override
+        protected Class<?> computeValue(Class<?> type) {
+          return generateSubclass(type);
+        }
+      };
 
   private ObjectCachingProxies() {}
 
@@ -158,7 +177,8 @@ public final class ObjectCachingProxies {
         base,
         tags,
         new String[0],
-        new TagTemplate[0]);
+        new TagTemplate[0],
+        false);
   }
 
   private static MethodPlan evictPlan(
@@ -174,6 +194,18 @@ public final class ObjectCachingProxies {
     int[] keyParams = evicts.length > 0 ? keyParameters(m) : new int[0];
     TagTemplate[] tags =
         invalidates == null ? new TagTemplate[0] : templates(m, invalidates.value());
+    boolean fromResult = invalidates != null && invalidates.fromResult();
+    if (invalidates != null && tags.length == 0 && !fromResult) {
+      throw misuse(m, "is @InvalidateTags with no tag templates and without fromResult");
+    }
+    if (fromResult && !ChangedTags.class.isAssignableFrom(m.getReturnType())) {
+      throw misuse(
+          m,
+          "is @InvalidateTags(fromResult = true) but returns "
+              + m.getReturnType().getSimpleName()
+              + ", not a "
+              + ChangedTags.class.getName());
+    }
     return new MethodPlan(
         MethodPlan.Kind.EVICT,
         "",
@@ -182,7 +214,8 @@ public final class ObjectCachingProxies {
         CachePolicy.DEFAULT,
         new TagTemplate[0],
         names,
-        tags);
+        tags,
+        fromResult);
   }
 
   private static int[] keyParameters(Method m) {
@@ -308,6 +341,20 @@ public final class ObjectCachingProxies {
       throw new CacheConfigurationException(
           type.getName() + " is final: proxy an interface it implements, or make it non-final");
     }
+    Class<?> proxyClass = PROXY_CLASSES.get(type);
+    Object proxy = instantiateWithoutConstructor(proxyClass);
+    try {
+      Field field = proxyClass.getDeclaredField(HANDLER_FIELD);
+      field.setAccessible(true);
+      field.set(proxy, handler);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new CacheConfigurationException(
+          "cannot set up the caching proxy of " + type.getName() + ": " + e, e);
+    }
+    return proxy;
+  }
+
+  private static Class<?> generateSubclass(Class<?> type) {
     ClassLoadingStrategy<ClassLoader> strategy;
     try {
       strategy =
@@ -319,20 +366,19 @@ public final class ObjectCachingProxies {
       // The package is not open to us (a named module): define the subclass in a new loader.
       strategy = ClassLoadingStrategy.Default.WRAPPER;
     }
-    Class<?> proxyClass =
-        new ByteBuddy()
-            .subclass(type)
-            .name(type.getName() + "$LayerCacheProxy")
-            .method(
-                ElementMatchers.not(ElementMatchers.isDeclaredBy(Object.class))
-                    .or(ElementMatchers.named("equals"))
-                    .or(ElementMatchers.named("hashCode"))
-                    .or(ElementMatchers.named("toString")))
-            .intercept(InvocationHandlerAdapter.of(handler))
-            .make()
-            .load(type.getClassLoader(), strategy)
-            .getLoaded();
-    return instantiateWithoutConstructor(proxyClass);
+    return new ByteBuddy()
+        .subclass(type)
+        .name(type.getName() + "$LayerCacheProxy" + PROXY_CLASS_NUMBERS.incrementAndGet())
+        .defineField(HANDLER_FIELD, InvocationHandler.class, Visibility.PRIVATE)
+        .method(
+            ElementMatchers.not(ElementMatchers.isDeclaredBy(Object.class))
+                .or(ElementMatchers.named("equals"))
+                .or(ElementMatchers.named("hashCode"))
+                .or(ElementMatchers.named("toString")))
+        .intercept(InvocationHandlerAdapter.toField(HANDLER_FIELD))
+        .make()
+        .load(type.getClassLoader(), strategy)
+        .getLoaded();
   }
 
   /**
@@ -396,6 +442,7 @@ public final class ObjectCachingProxies {
     final TagTemplate[] tags;
     final String[] evictNames;
     final TagTemplate[] invalidate;
+    final boolean invalidateFromResult;
 
     MethodPlan(
         Kind kind,
@@ -405,7 +452,8 @@ public final class ObjectCachingProxies {
         CachePolicy basePolicy,
         TagTemplate[] tags,
         String[] evictNames,
-        TagTemplate[] invalidate) {
+        TagTemplate[] invalidate,
+        boolean invalidateFromResult) {
       this.kind = kind;
       this.name = name;
       this.keyParams = keyParams;
@@ -414,6 +462,7 @@ public final class ObjectCachingProxies {
       this.tags = tags;
       this.evictNames = evictNames;
       this.invalidate = invalidate;
+      this.invalidateFromResult = invalidateFromResult;
     }
 
     CacheKey key(String cacheName, @Nullable Object[] args) {
@@ -476,11 +525,14 @@ public final class ObjectCachingProxies {
       for (String name : plan.evictNames) {
         cache.evict(plan.key(name, args));
       }
-      if (plan.invalidate.length > 0) {
-        List<String> tags = new ArrayList<>(plan.invalidate.length);
-        for (TagTemplate t : plan.invalidate) {
-          tags.add(t.resolve(args));
-        }
+      List<String> tags = new ArrayList<>(plan.invalidate.length);
+      for (TagTemplate t : plan.invalidate) {
+        tags.add(t.resolve(args));
+      }
+      if (plan.invalidateFromResult && result != null) {
+        tags.addAll(((ChangedTags) result).changedTags());
+      }
+      if (!tags.isEmpty()) {
         cache.invalidateTags(tags);
       }
       return result;

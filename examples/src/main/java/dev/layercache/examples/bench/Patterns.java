@@ -1,6 +1,7 @@
 package dev.layercache.examples.bench;
 
 import dev.layercache.LayerCache;
+import dev.layercache.examples.blog.AnnotatedBlogAssembler;
 import dev.layercache.examples.blog.BlogAssembler;
 import dev.layercache.examples.blog.CachingBlogAssembler;
 import dev.layercache.examples.blog.JdbcBlogAssembler;
@@ -27,10 +28,7 @@ public final class Patterns {
     AVAILABLE.put("none", new NoCache());
     AVAILABLE.put("query", new QueryCaching());
     AVAILABLE.put("object", new ObjectCaching());
-    MISSING.put(
-        "annotated",
-        "pattern 'annotated' is not available in this build:"
-            + " dev.layercache.ObjectCaching and the @Cached annotations are missing");
+    AVAILABLE.put("annotated", new AnnotatedObjectCaching());
     MISSING.put(
         "near",
         "pattern 'near' is not available in this build: the near cache is not implemented yet");
@@ -108,6 +106,24 @@ public final class Patterns {
       return new JdbcBlogAssembler(
           dev.layercache.sql.CachingDataSource.wrap(
               database, Objects.requireNonNull(cache, "cache")));
+    }
+  }
+
+  /** Object caching declared by annotations on the assembler, applied by a proxy. */
+  static final class AnnotatedObjectCaching implements Pattern {
+    @Override
+    public String name() {
+      return "annotated";
+    }
+
+    @Override
+    public String description() {
+      return "object caching by annotations: @Cached pages, @InvalidateTags on writes";
+    }
+
+    @Override
+    public BlogAssembler create(DataSource database, @Nullable LayerCache cache) {
+      return AnnotatedBlogAssembler.over(database, Objects.requireNonNull(cache, "cache"));
     }
   }
 

@@ -6,7 +6,6 @@ import dev.layercache.LayerCache;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -87,21 +86,13 @@ public final class CachingBlogAssembler implements BlogAssembler {
 
   @Override
   public ActivityStream activity(long userId) throws SQLException {
-    // The stream depends on every friend's activity. Naming those tags in the policy (from the
-    // cached friend list) puts them in the snapshot taken before the load, so a request that
-    // misses after a friend's write never shares a load that began before it. The delegate's
-    // tracker also records them during the load, for a friend added in between.
-    List<String> tags = new ArrayList<>();
-    tags.add(Entities.friends(userId));
-    tags.add(Entities.activity(userId));
-    for (Friend f : friends(userId).friends()) {
-      tags.add(Entities.activity(f.userId()));
-    }
+    // The friends whose activity the stream shows are known only during the load: the delegate
+    // reports them through the tracker, and they become tags of the entry.
     return present(
         cache.get(
             CacheKey.of("activity", userId),
             ActivityStream.class,
-            CachePolicy.builder().ttl(TTL).tags(tags).build(),
+            tagged(Entities.friends(userId), Entities.activity(userId)),
             () -> delegate.activity(userId)));
   }
 

@@ -10,11 +10,15 @@ import dev.layercache.local.LocalBackend;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Object caching written by hand; {@link AnnotatedBlogAssemblerTest} runs the same on the proxy.
+ */
 class CachingBlogAssemblerTest {
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static final long SEED = 7;
@@ -36,8 +40,13 @@ class CachingBlogAssemblerTest {
     backend = new CountingBackend(LocalBackend.builder().build());
     cacheA = LayerCache.builder().namespace("blog").backend(backend).build();
     cacheB = LayerCache.builder().namespace("blog").backend(backend).build();
-    serverA = CachingBlogAssembler.over(db, cacheA);
-    serverB = CachingBlogAssembler.over(db, cacheB);
+    serverA = assembler(db, cacheA);
+    serverB = assembler(db, cacheB);
+  }
+
+  /** The caching assembler under test. */
+  BlogAssembler assembler(DataSource database, LayerCache cache) {
+    return CachingBlogAssembler.over(database, cache);
   }
 
   @AfterEach
@@ -66,6 +75,25 @@ class CachingBlogAssemblerTest {
     ArticlePage page = serverA.articlePage(2);
     assertThat(checker.check(ticket, page.versions(), "article-page")).isZero();
     assertThat(page.html()).contains("a &lt;b&gt;new&lt;/b&gt; comment");
+  }
+
+  @Test
+  void commentOnAnArticle_invalidatesItsAuthorsStatistics() throws SQLException {
+    long author = serverA.articlePage(3).authorId();
+    long statements = db.statements();
+    AuthorStats before = serverA.authorStats(author);
+    assertThat(serverB.authorStats(author)).isEqualTo(before);
+    long perLoad = db.statements() - statements;
+    assertThat(perLoad).isPositive();
+
+    // The comment's parameters name the article, not its author: the write's receipt does.
+    WriteReceipt receipt = serverB.addComment(3, 5, "well put");
+    assertThat(receipt.committed()).containsKey(Entities.stats(author));
+    checker.recordCommitted(receipt.committed());
+    long ticket = checker.begin();
+    AuthorStats after = serverA.authorStats(author);
+    assertThat(checker.check(ticket, after.versions(), "author-stats")).isZero();
+    assertThat(after).isNotEqualTo(before);
   }
 
   @Test
