@@ -41,11 +41,13 @@ class MainTest {
             false);
     String text = stdout.toString(StandardCharsets.UTF_8);
     assertThat(status).as(text).isZero();
-    assertThat(text).contains("Stale reads detected: 0", "object/local", "query/local", "none");
+    assertThat(text)
+        .contains(
+            "Stale reads detected: 0", "object/local", "annotated/local", "query/local", "none");
 
     JsonNode json = JsonReport.read(only(out, ".json"));
     assertThat(json.get("staleReads").asLong()).isZero();
-    assertThat(json.get("runs")).hasSize(3); // none, query/local, object/local
+    assertThat(json.get("runs")).hasSize(4); // none, query, object, annotated (local)
     for (JsonNode run : json.get("runs")) {
       assertThat(run.get("operations").asLong()).isPositive();
       assertThat(run.get("staleReads").asLong()).isZero();
