@@ -4,6 +4,7 @@ import dev.layercache.examples.bench.BenchConfig;
 import dev.layercache.examples.bench.BenchUnavailableException;
 import dev.layercache.examples.bench.BenchUsageException;
 import dev.layercache.examples.bench.Benchmark;
+import dev.layercache.examples.jmh.JmhSuite;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +13,8 @@ import java.util.Map;
 
 /**
  * The command line of the examples: {@code bench} (the default) runs the pattern benchmark, {@code
- * help} or {@code --help} explains every flag. A bad flag or an unreachable server prints one line.
+ * jmh} runs the JMH suite with ratios to the raw clients, {@code help} or {@code --help} explains
+ * every flag. A bad flag or an unreachable server prints one line.
  */
 public final class Main {
   /** Exit status of a bad command line. */
@@ -60,6 +62,12 @@ public final class Main {
         case "help":
           out.print(BenchConfig.usage());
           return 0;
+        case "jmh":
+          if (BenchConfig.wantsHelp(rest)) {
+            out.print(JmhSuite.usage());
+            return 0;
+          }
+          return JmhSuite.run(rest, out);
         case "bench":
           if (BenchConfig.wantsHelp(rest)) {
             out.print(BenchConfig.usage());
@@ -69,7 +77,7 @@ public final class Main {
           return new Benchmark(config, out, terminal).run();
         default:
           throw new BenchUsageException(
-              "unknown command '" + command + "': use bench or help (see --help)");
+              "unknown command '" + command + "': use bench, jmh or help (see --help)");
       }
     } catch (BenchUsageException e) {
       err.println("error: " + e.getMessage());

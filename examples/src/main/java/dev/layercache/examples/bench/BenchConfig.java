@@ -152,6 +152,7 @@ public record BenchConfig(
         .append("JSON file and an HTML report (no network needed) to the output directory.\n\n")
         .append("Commands:\n")
         .append("  bench   run the benchmark (default)\n")
+        .append("  jmh     run the JMH suite: ratios to the raw clients (jmh --help)\n")
         .append("  help    show this help\n\n")
         .append("Flags:\n");
     for (String[] f : FLAGS) {
