@@ -18,6 +18,7 @@ module dev.layercache.core {
   exports dev.layercache;
   exports dev.layercache.spi;
   exports dev.layercache.local;
+  exports dev.layercache.near;
   exports dev.layercache.codec;
   exports dev.layercache.metrics;
   exports dev.layercache.annotation;

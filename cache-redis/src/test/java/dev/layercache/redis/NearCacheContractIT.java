@@ -1,0 +1,47 @@
+package dev.layercache.redis;
+
+import dev.layercache.near.NearCacheBackend;
+import dev.layercache.spi.CacheBackend;
+import dev.layercache.testkit.BackendContractTest;
+import dev.layercache.testkit.TestServers;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * A near cache over the Redis backend, kept coherent by the Redis invalidation bus, passes the
+ * backend contract: the near level changes nothing a single process can observe.
+ */
+class NearCacheContractIT extends BackendContractTest {
+  private static JedisPooled admin;
+
+  @BeforeAll
+  static void connect() {
+    admin = new JedisPooled(java.net.URI.create(TestServers.redisUri()));
+  }
+
+  @AfterAll
+  static void disconnect() {
+    admin.close();
+  }
+
+  @Override
+  protected CacheBackend createBackend() {
+    return NearCaches.live(
+        NearCacheBackend.builder(
+                RedisBackend.builder().uri(TestServers.redisUri()).build(),
+                RedisInvalidationBus.builder().uri(TestServers.redisUri()).build())
+            .build());
+  }
+
+  @Override
+  protected void loseTagVersion(CacheBackend backend, String tagKey) {
+    admin.del(tagKey.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  protected void plantForeignEntry(CacheBackend backend, String entryKey) {
+    admin.set(entryKey.getBytes(StandardCharsets.UTF_8), RedisBackendContractIT.randomBytes());
+  }
+}
