@@ -84,8 +84,19 @@ public final class Benchmark {
       if (!p.usesCache()) {
         plans.add(new Plan(p, null));
       } else {
+        int before = plans.size();
         for (String b : backends) {
-          plans.add(new Plan(p, b));
+          if (p.supports(b)) {
+            plans.add(new Plan(p, b));
+          }
+        }
+        if (plans.size() == before && config.patterns().contains(p.name())) {
+          throw new BenchUnavailableException(
+              "pattern '"
+                  + p.name()
+                  + "' cannot run on "
+                  + String.join(", ", backends)
+                  + ": name a remote backend, such as --backends redis");
         }
       }
     }
@@ -197,7 +208,8 @@ public final class Benchmark {
       out.println("JSON: " + json.toAbsolutePath());
       out.println("HTML: " + html.toAbsolutePath());
       long errors = results.stream().mapToLong(RunResult::errors).sum();
-      if (stale > 0) {
+      boolean broken = results.stream().anyMatch(RunResult::staleBeyondPromise);
+      if (broken) {
         out.println("FAILED: " + stale + " stale reads detected; first ones:");
         for (String e : staleExamples) {
           out.println("  " + e);
@@ -206,7 +218,7 @@ public final class Benchmark {
       if (errors > 0) {
         out.println("FAILED: " + errors + " requests failed; see firstError in the JSON report");
       }
-      return stale > 0 || errors > 0 ? FAILED : OK;
+      return broken || errors > 0 ? FAILED : OK;
     }
   }
 
@@ -281,6 +293,8 @@ public final class Benchmark {
         (double) c.bytesToCache() / ops,
         (double) c.backendCalls() / ops,
         checker.staleReads(),
+        checker.maxStaleMillis(),
+        plan.pattern().staleBound() == null ? null : plan.pattern().staleBound().toMillis(),
         checker.checkedVersions(),
         checker.uncheckedVersions(),
         errors,

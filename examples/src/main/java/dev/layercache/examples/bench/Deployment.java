@@ -3,6 +3,7 @@ package dev.layercache.examples.bench;
 import dev.layercache.LayerCache;
 import dev.layercache.examples.blog.BlogAssembler;
 import dev.layercache.metrics.MicrometerCacheMetrics;
+import dev.layercache.spi.CacheBackend;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -48,10 +49,11 @@ public final class Deployment implements AutoCloseable {
       for (int i = 0; i < SERVERS; i++) {
         LayerCache cache = null;
         if (backend != null) {
+          CacheBackend own = pattern.serverBackend(backend, config, namespace);
           cache =
               LayerCache.builder()
                   .namespace(namespace)
-                  .backend(backend)
+                  .backend(own)
                   .metrics(ns -> MicrometerCacheMetrics.of(registry, ns))
                   .build();
           caches.add(cache);

@@ -142,7 +142,7 @@ public final class HtmlReport {
           .append(cell("%,.0f", r.bytesFromCachePerRequest()))
           .append(cell("%,.0f", r.bytesToCachePerRequest()))
           .append("<td class=\"")
-          .append(r.staleReads() == 0 ? "ok" : "bad")
+          .append(r.staleBeyondPromise() ? "bad" : "ok")
           .append("\">")
           .append(r.staleReads())
           .append("</td><td>")

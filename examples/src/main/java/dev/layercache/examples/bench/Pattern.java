@@ -2,6 +2,8 @@ package dev.layercache.examples.bench;
 
 import dev.layercache.LayerCache;
 import dev.layercache.examples.blog.BlogAssembler;
+import dev.layercache.spi.CacheBackend;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +34,39 @@ public interface Pattern {
    */
   default boolean usesCache() {
     return true;
+  }
+
+  /**
+   * Whether the pattern can run on a backend; the near cache, for one, fronts remote backends only.
+   *
+   * @param backend a backend name
+   * @return true if it can
+   */
+  default boolean supports(String backend) {
+    return true;
+  }
+
+  /**
+   * The backend one application server's cache uses, over the backend all servers share: the shared
+   * one itself unless the pattern adds a level of its own.
+   *
+   * @param shared the shared backend
+   * @param config the command line, for server addresses
+   * @param namespace the run's namespace
+   * @return the server's backend; closing it must not close {@code shared}
+   */
+  default CacheBackend serverBackend(CacheBackend shared, BenchConfig config, String namespace) {
+    return shared;
+  }
+
+  /**
+   * The staleness the pattern allows by design, or null for none: a stale answer checked later than
+   * this after the write that replaced it fails the run.
+   *
+   * @return the bound, or null
+   */
+  default @Nullable Duration staleBound() {
+    return null;
   }
 
   /**

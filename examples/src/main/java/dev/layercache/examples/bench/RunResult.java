@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param bytesToCachePerRequest bytes of entries written to the backend per request
  * @param backendCallsPerRequest backend calls per request
  * @param staleReads stale reads found in the whole run (warm-up and sweep included)
+ * @param maxStaleMillis how long after the write the oldest stale answer was checked
+ * @param staleBoundMillis the staleness the pattern allows by design (a near cache's bus delay), or
+ *     null if it allows none
  * @param checkedVersions versions checked by the stale-read checker
  * @param uncheckedVersions versions the checker could not check
  * @param errors failed requests
@@ -48,11 +51,26 @@ public record RunResult(
     double bytesToCachePerRequest,
     double backendCallsPerRequest,
     long staleReads,
+    double maxStaleMillis,
+    @Nullable Long staleBoundMillis,
     long checkedVersions,
     long uncheckedVersions,
     long errors,
     @Nullable String firstError,
     List<SweepPoint> sweep) {
+
+  /**
+   * Whether the run's stale reads break its pattern's promise: any stale read where none is
+   * allowed, or one older than the bound where staleness is bounded.
+   *
+   * @return true if the run failed its consistency check
+   */
+  public boolean staleBeyondPromise() {
+    if (staleReads == 0) {
+      return false;
+    }
+    return staleBoundMillis == null || maxStaleMillis > staleBoundMillis;
+  }
 
   /**
    * A short name: {@code pattern/backend}, or the pattern alone without a cache.

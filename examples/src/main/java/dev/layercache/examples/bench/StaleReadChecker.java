@@ -30,6 +30,7 @@ public final class StaleReadChecker {
   private final LongAdder checked = new LongAdder();
   private final LongAdder unchecked = new LongAdder();
   private final LongAdder stale = new LongAdder();
+  private final AtomicLong maxStaleNanos = new AtomicLong();
   private final List<String> examples = Collections.synchronizedList(new ArrayList<>());
 
   /**
@@ -51,7 +52,7 @@ public final class StaleReadChecker {
       History h = histories.computeIfAbsent(e.getKey(), k -> new History());
       synchronized (h) {
         // The time is taken under the entity's lock so records of one entity are in time order.
-        h.add(e.getValue(), clock.incrementAndGet());
+        h.add(e.getValue(), clock.incrementAndGet(), System.nanoTime());
       }
     }
   }
@@ -73,8 +74,10 @@ public final class StaleReadChecker {
         continue;
       }
       long required;
+      long requiredSince;
       synchronized (h) {
         required = h.requiredAt(ticket);
+        requiredSince = h.recordedNanos(required);
       }
       if (required == History.UNKNOWN) {
         unchecked.increment();
@@ -84,6 +87,7 @@ public final class StaleReadChecker {
       if (e.getValue() < required) {
         found++;
         stale.increment();
+        maxStaleNanos.accumulateAndGet(System.nanoTime() - requiredSince, Math::max);
         if (examples.size() < EXAMPLES) {
           examples.add(
               what
@@ -107,6 +111,16 @@ public final class StaleReadChecker {
    */
   public long staleReads() {
     return stale.sum();
+  }
+
+  /**
+   * How long after its replacement was recorded the oldest stale answer was checked: for caches
+   * whose staleness is bounded by design (a near cache and its bus), the bound observed.
+   *
+   * @return milliseconds, 0 if nothing was stale
+   */
+  public double maxStaleMillis() {
+    return maxStaleNanos.get() / 1e6;
   }
 
   /**
@@ -144,14 +158,26 @@ public final class StaleReadChecker {
 
     final long[] versions = new long[HISTORY];
     final long[] times = new long[HISTORY];
+    final long[] nanos = new long[HISTORY];
     int size;
     int next;
 
-    void add(long version, long time) {
+    void add(long version, long time, long nanoTime) {
       versions[next] = version;
       times[next] = time;
+      nanos[next] = nanoTime;
       next = (next + 1) % HISTORY;
       size = Math.min(size + 1, HISTORY);
+    }
+
+    /** When a version was recorded ({@link System#nanoTime()}); now if it is not in the history. */
+    long recordedNanos(long version) {
+      for (int i = 0; i < size; i++) {
+        if (versions[i] == version) {
+          return nanos[i];
+        }
+      }
+      return System.nanoTime();
     }
 
     /** The newest version recorded at or before the ticket; 0 if none was; UNKNOWN if forgotten. */

@@ -131,6 +131,19 @@ public final class TerminalReport {
             "%nStale reads detected: %d (every answer checked against the versions writers"
                 + " recorded)%n",
             report.staleReads()));
+    for (RunResult r : report.runs()) {
+      if (r.staleBoundMillis() != null && r.staleReads() > 0) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "  %s: %d stale, at most %.1f ms after the write (allowed: %d ms, the near cache's"
+                    + " bus delay; the other server had not yet received the invalidation)%n",
+                r.label(),
+                r.staleReads(),
+                r.maxStaleMillis(),
+                r.staleBoundMillis()));
+      }
+    }
     return sb.toString();
   }
 

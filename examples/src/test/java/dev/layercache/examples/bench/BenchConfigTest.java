@@ -86,7 +86,7 @@ class BenchConfigTest {
   }
 
   @Test
-  void main_patternMissingFromBuild_printsOneLine_andExitsUnavailable() {
+  void main_nearPatternWithoutARemoteBackend_printsOneLine_andExitsUnavailable() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
         Main.run(
@@ -99,7 +99,7 @@ class BenchConfigTest {
     assertThat(err.toString(StandardCharsets.UTF_8).lines())
         .singleElement()
         .asString()
-        .contains("near", "not available");
+        .contains("'near' cannot run on local", "--backends redis");
   }
 
   @Test
