@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.layercache.CacheKey;
 import dev.layercache.CachePolicy;
 import dev.layercache.LayerCache;
+import dev.layercache.metrics.NearCacheMeters;
 import dev.layercache.near.NearCacheBackend;
 import dev.layercache.spi.InvalidationMessage;
 import dev.layercache.testkit.ServerProcess;
 import dev.layercache.testkit.TestServers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,6 +107,12 @@ class NearCacheIT {
     }
     assertThat(evalCalls()).as("reads sent to Redis by 100 near hits").isEqualTo(calls);
     assertThat(backend.stats().hits()).isGreaterThanOrEqualTo(100);
+
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    NearCacheMeters.bind(registry, "blog", backend);
+    assertThat(registry.get("cache.near.reads").tag("result", "hit").functionCounter().count())
+        .isEqualTo(backend.stats().hits());
+    assertThat(registry.get("cache.near.live").tag("near", "blog").gauge().value()).isEqualTo(1);
   }
 
   @Test
