@@ -13,6 +13,7 @@ import dev.layercache.spi.StoredEntry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -296,9 +297,11 @@ public final class NearCacheBackend implements CacheBackend {
     // reader that takes them later sees the count moved and keeps nothing.
     applied.incrementAndGet();
     for (String k : tagKeys) {
-      LocalTag t = tags.asMap().remove(k);
+      LocalTag t = tags.getIfPresent(k);
       if (t != null) {
+        // Killed before it leaves the map: a reader that takes it meanwhile keeps a dead entry.
         t.kill();
+        tags.asMap().remove(k, t);
       }
     }
     for (String k : entryKeys) {
@@ -308,10 +311,12 @@ public final class NearCacheBackend implements CacheBackend {
 
   private void clear() {
     applied.incrementAndGet();
-    for (LocalTag t : tags.asMap().values()) {
-      t.kill();
+    // Only records that are killed leave the map: one a reader creates meanwhile stays in it, so a
+    // later invalidation of its tag still finds and kills it.
+    for (Map.Entry<String, LocalTag> e : tags.asMap().entrySet()) {
+      e.getValue().kill();
+      tags.asMap().remove(e.getKey(), e.getValue());
     }
-    tags.invalidateAll();
     entries.invalidateAll();
     clears.increment();
   }
