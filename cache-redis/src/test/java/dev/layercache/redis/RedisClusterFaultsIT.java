@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,9 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 class RedisClusterFaultsIT {
   private static final String NAMESPACE = "cf";
   private static RedisTestCluster cluster;
+
+  /** ASK redirections the migration source sent ({@code INFO errorstats}). */
+  private static final AtomicLong askRedirects = new AtomicLong();
 
   @BeforeAll
   static void startCluster() {
@@ -51,6 +55,9 @@ class RedisClusterFaultsIT {
       ReadWriteLoop.Result r =
           ReadWriteLoop.run(cache, 4, 100, 2, 4, Duration.ofSeconds(3), () -> migrate(slot));
       assertThat(r.reads()).isGreaterThan(100);
+      assertThat(askRedirects.get())
+          .as("callers met ASK redirections while the slot was migrating")
+          .isPositive();
       assertThat(r.callerExceptions()).isZero();
       assertThat(r.stale()).as("stale reads in %s", r).isZero();
     }
@@ -103,6 +110,8 @@ class RedisClusterFaultsIT {
         src.sendCommand(Protocol.Command.MIGRATE, args.toArray(new String[0]));
         sleep(100);
       }
+      sleep(300); // every key moved, slot still migrating: every read of it is redirected by ASK
+      askRedirects.set(errorCount(src, "ASK"));
       dst.clusterSetSlotNode(slot, dstId);
       src.clusterSetSlotNode(slot, dstId);
       for (int m : masters) {
@@ -135,6 +144,15 @@ class RedisClusterFaultsIT {
       }
     }
     throw new AssertionError("no replica to fail over to");
+  }
+
+  private static long errorCount(Jedis node, String error) {
+    for (String line : node.info("errorstats").split("\r?\n")) {
+      if (line.startsWith("errorstat_" + error + ":count=")) {
+        return Long.parseLong(line.substring(line.indexOf('=') + 1).trim());
+      }
+    }
+    return 0;
   }
 
   private static boolean ownsSlot(Jedis node, int slot) {
