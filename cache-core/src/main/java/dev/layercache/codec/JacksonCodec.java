@@ -114,6 +114,10 @@ public final class JacksonCodec implements ValueCodec {
       return value;
     } catch (IOException e) {
       throw new CacheSerializationException("cannot decode " + javaType + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // Cached bytes are untrusted input: whatever the parser or a creator throws on them is a
+      // value that cannot be decoded (a miss), never an error for the caller.
+      throw new CacheSerializationException("cannot decode " + javaType + ": " + e, e);
     }
   }
 

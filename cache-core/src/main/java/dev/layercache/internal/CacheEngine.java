@@ -468,7 +468,7 @@ public final class CacheEngine implements LayerCache {
             null);
         return NOT_SERVED;
       }
-    } else {
+    } else if ((value = entry.decodedValue(type)) == null) {
       byte[] buffer = entry.payloadBuffer();
       try {
         value =
@@ -478,6 +478,9 @@ public final class CacheEngine implements LayerCache {
       } catch (CacheSerializationException e) {
         discard(key, entryKey, "cannot decode as " + type.getTypeName() + ": " + e.getMessage());
         return NOT_SERVED;
+      }
+      if (read.sharesEntry()) {
+        entry.rememberDecoded(type, value);
       }
     }
     DependencyCapture.Scope scope = DependencyCapture.current();

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A near cache: a small in-process level in front of a shared remote backend, kept coherent by an
  * {@link InvalidationBus}. A near hit costs no round trip and, since the level keeps the entry
- * object, no decoding after the first hit.
+ * object with the value decoded from it, no decoding after the first hit.
  *
  * <pre>{@code
  * RedisBackend redis = RedisBackend.builder().uri("redis://cache:6379").build();
@@ -398,6 +398,7 @@ public final class NearCacheBackend implements CacheBackend {
       Long last = lastSequence.getIfPresent(m.sender());
       lastSequence.put(m.sender(), m.sequence());
       if (last != null && m.sequence() != last + 1) {
+        clear();
         gaps.increment();
         LOG.warn(
             "near cache over {}: invalidation messages {} to {} of one sender were lost;"
@@ -405,7 +406,6 @@ public final class NearCacheBackend implements CacheBackend {
             remote.name(),
             last + 1,
             m.sequence() - 1);
-        clear();
       }
       apply(m.tagKeys(), m.entryKeys());
       // Counted once applied: a caller that sees the count move knows the message took effect.
@@ -455,6 +455,11 @@ public final class NearCacheBackend implements CacheBackend {
     @Override
     public byte @Nullable [] entryBytes() {
       return null;
+    }
+
+    @Override
+    public boolean sharesEntry() {
+      return true;
     }
 
     @Override

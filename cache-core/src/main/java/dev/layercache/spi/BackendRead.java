@@ -35,4 +35,15 @@ public interface BackendRead {
    *     part of this read
    */
   long tagVersion(String tagKey);
+
+  /**
+   * Whether the {@link #entry()} object is kept and returned again by later reads (a near cache's
+   * entries), so that the core remembers the value it decodes in it instead of decoding it at every
+   * hit.
+   *
+   * @return true if the entry is shared between reads
+   */
+  default boolean sharesEntry() {
+    return false;
+  }
 }

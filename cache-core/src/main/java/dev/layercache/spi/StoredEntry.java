@@ -1,5 +1,6 @@
 package dev.layercache.spi;
 
+import java.lang.reflect.Type;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,14 @@ public final class StoredEntry {
   private final byte @Nullable [] payload;
   private final int payloadOffset;
   private final int payloadSize;
+
+  /**
+   * The last value decoded from the payload, kept for entries a near cache shares between reads.
+   */
+  private volatile @Nullable Decoded decoded;
+
+  /** A decoded value and the type it was decoded as. */
+  private record Decoded(Type type, Object value) {}
 
   private StoredEntry(
       byte codecId,
@@ -402,5 +411,28 @@ public final class StoredEntry {
    */
   public int payloadSize() {
     return payloadSize;
+  }
+
+  /**
+   * The value remembered by {@link #rememberDecoded} for this type, so that an entry a near cache
+   * keeps is decoded once, not at every hit.
+   *
+   * @param type the type asked for
+   * @return the value, or null if none was remembered for that type
+   */
+  public @Nullable Object decodedValue(Type type) {
+    Decoded d = decoded;
+    return d != null && d.type().equals(type) ? d.value() : null;
+  }
+
+  /**
+   * Remembers the value decoded from this entry's payload as a type. Callers share it afterwards,
+   * so it must be treated as immutable.
+   *
+   * @param type the type it was decoded as
+   * @param value the value
+   */
+  public void rememberDecoded(Type type, Object value) {
+    decoded = new Decoded(type, value);
   }
 }

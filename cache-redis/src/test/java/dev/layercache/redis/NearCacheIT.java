@@ -106,6 +106,9 @@ class NearCacheIT {
       assertThat(cache.get(key, String.class, POLICY, () -> "x")).isEqualTo("v1");
     }
     assertThat(evalCalls()).as("reads sent to Redis by 100 near hits").isEqualTo(calls);
+    assertThat(cache.get(key, String.class))
+        .as("decoded once, then shared by near hits")
+        .isSameAs(cache.get(key, String.class));
     assertThat(backend.stats().hits()).isGreaterThanOrEqualTo(100);
 
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
