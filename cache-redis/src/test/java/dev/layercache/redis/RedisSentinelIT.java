@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Redis Sentinel with real processes: a master, a replica and a sentinel ({@code redis-server
@@ -125,8 +126,20 @@ class RedisSentinelIT {
     try {
       write(key, db, floor, 2, 50);
       try (Jedis s = new Jedis("127.0.0.1", sentinelPort)) {
-        s.sentinelFailover(MASTER);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        // The sentinel learns of the replica from the master's INFO a little after it starts.
+        while (true) {
+          try {
+            s.sentinelFailover(MASTER);
+            break;
+          } catch (JedisDataException e) {
+            if (!String.valueOf(e.getMessage()).startsWith("NOGOODSLAVE")
+                || System.nanoTime() > deadline) {
+              throw e;
+            }
+            Thread.sleep(200);
+          }
+        }
         while (s.sentinelGetMasterAddrByName(MASTER)
             .get(1)
             .equals(Integer.toString(master.port()))) {
