@@ -164,12 +164,38 @@ public final class MemcachedBackend implements CacheBackend {
       throw new CacheConfigurationException(
           "cannot create a memcached client for '" + b.servers + "': " + e.getMessage(), e);
     }
+    long deadline = System.nanoTime() + b.connectWait.toNanos();
     try {
       connected.await(b.connectWait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (b.username != null) {
+      awaitAuthenticated(addresses.size(), deadline);
+    }
     this.layout = PoolLayout.of(client.getNodeLocator(), addresses);
+  }
+
+  /**
+   * SASL authentication runs on a thread of the client after each connection opens, and operations
+   * sent meanwhile wait for it and may time out: wait (briefly, never failing) until every node
+   * answers a {@code version} request, which it does only once authenticated.
+   */
+  private void awaitAuthenticated(int nodes, long deadline) {
+    while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+      try {
+        if (client.getVersions().size() >= nodes) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // Not yet (or wrong credentials): retry until the deadline.
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**
@@ -659,9 +685,9 @@ public final class MemcachedBackend implements CacheBackend {
     }
 
     /**
-     * Sets how long {@link #build()} waits for the first connection to every node. A node that is
-     * not connected by then is not an error: its operations fail fast (misses) until it is. Default
-     * 2 s.
+     * Sets how long {@link #build()} waits for the first connection to every node (and, with {@link
+     * #credentials}, for its authentication). A node that is not connected by then is not an error:
+     * its operations fail fast (misses) until it is. Default 2 s.
      *
      * @param wait 0 to 60 s
      * @return this builder
