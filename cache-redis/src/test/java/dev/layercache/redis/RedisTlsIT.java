@@ -31,10 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TLS against real {@code redis-server} processes with certificates made for the test by the {@code
- * openssl} command: a client trusting the test authority works (ACL user included), host names are
- * verified by default (a certificate that does not name 127.0.0.1 is refused, and the caller still
- * gets its loader's value), {@code verifyHostname(false)} accepts it, and a client that does not
- * trust the authority reads nothing.
+ * openssl} command: a client trusting the test authority works, by address or by host name, with an
+ * ACL user (the servers refuse clients without one); host names are verified by default (a
+ * certificate that does not name 127.0.0.1 is refused, and the caller still gets its loader's
+ * value); {@code verifyHostname(false)} accepts it; a client that does not trust the authority
+ * reads nothing.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisTlsIT {
@@ -60,7 +61,9 @@ class RedisTlsIT {
         "req",
         "-x509",
         "-newkey",
-        "rsa:2048",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
         "-nodes",
         "-keyout",
         "ca.key",
@@ -107,6 +110,10 @@ class RedisTlsIT {
         dir.resolve("ca.crt").toString(),
         "--tls-auth-clients",
         "no",
+        // Only the ACL user may work, so a client that sent no credentials would be refused.
+        "--user",
+        "default",
+        "off",
         "--user",
         "app",
         "on",
@@ -121,7 +128,9 @@ class RedisTlsIT {
     openssl(
         "req",
         "-newkey",
-        "rsa:2048",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
         "-nodes",
         "-keyout",
         name + ".key",
@@ -196,6 +205,43 @@ class RedisTlsIT {
     assertThat(cache.get(key, String.class, POLICY, () -> "loaded again")).isEqualTo("v1");
     cache.invalidateTags("articles");
     assertThat(cache.get(key, String.class, POLICY, () -> "v2")).isEqualTo("v2");
+    cache.put(CacheKey.of("article", 10), "put", POLICY);
+    assertThat(cache.get(CacheKey.of("article", 10), String.class)).isEqualTo("put");
+  }
+
+  @Test
+  void tlsWithoutCredentials_isRefusedByTheServer() {
+    // The same TLS connection without the ACL user: proves the user above was really sent.
+    RedisBackend anonymous =
+        RedisBackend.builder()
+            .standalone("127.0.0.1", matchingTlsPort)
+            .sslSocketFactory(trustingTestCa)
+            .build();
+    try {
+      assertThatThrownBy(() -> anonymous.read("tls:k", "tls:k:tag", List.of()))
+          .hasStackTraceContaining("NOAUTH");
+    } finally {
+      anonymous.close();
+    }
+  }
+
+  @Test
+  void builderSettings_hostName_userAndPassword_work() {
+    // tls(true), user and password set one by one, and the certificate's DNS name (not its IP).
+    LayerCache cache =
+        cache(
+            RedisBackend.builder()
+                .standalone("localhost", matchingTlsPort)
+                .tls(true)
+                .sslSocketFactory(trustingTestCa)
+                .user("app")
+                .password("s3cret")
+                .connectTimeout(Duration.ofMillis(1_000))
+                .readTimeout(Duration.ofMillis(1_000))
+                .build());
+    CacheKey key = CacheKey.of("article", 5);
+    assertThat(cache.get(key, String.class, POLICY, () -> "v1")).isEqualTo("v1");
+    assertThat(cache.get(key, String.class, POLICY, () -> "loaded again")).isEqualTo("v1");
   }
 
   @Test
@@ -203,11 +249,15 @@ class RedisTlsIT {
     RedisBackend backend = tlsBackend(otherHostTlsPort).sslSocketFactory(trustingTestCa).build();
     // Directly, the backend reports why: the certificate does not name 127.0.0.1.
     assertThatThrownBy(() -> backend.read("tls:k", "tls:k:tag", List.of()))
-        .hasStackTraceContaining("127.0.0.1");
+        .hasStackTraceContaining("SSLHandshakeException")
+        .hasStackTraceContaining("No subject alternative names matching IP address 127.0.0.1");
+    // Through the cache, the failure is a miss (fail-open): the loader's value, nothing stored.
     LayerCache cache = cache(backend);
     CacheKey key = CacheKey.of("article", 2);
     assertThat(cache.get(key, String.class, POLICY, () -> "from the database"))
         .isEqualTo("from the database");
+    assertThat(cache.get(key, String.class, POLICY, () -> "from the database again"))
+        .isEqualTo("from the database again");
     assertThat(cache.get(key, String.class)).isNull();
   }
 
@@ -229,7 +279,8 @@ class RedisTlsIT {
     // The JVM's default trust store does not know the test authority.
     RedisBackend backend = tlsBackend(matchingTlsPort).build();
     assertThatThrownBy(() -> backend.read("tls:k", "tls:k:tag", List.of()))
-        .hasStackTraceContaining("PKIX");
+        .hasStackTraceContaining("SSLHandshakeException")
+        .hasStackTraceContaining("PKIX path building failed");
     LayerCache cache = cache(backend);
     CacheKey key = CacheKey.of("article", 4);
     assertThat(cache.get(key, String.class, POLICY, () -> "a")).isEqualTo("a");
