@@ -4,6 +4,7 @@ import dev.layercache.CacheBackendException;
 import dev.layercache.CacheConfigurationException;
 import dev.layercache.InvalidCacheKeyException;
 import dev.layercache.memcached.internal.Expiration;
+import dev.layercache.memcached.internal.MultiGetClient;
 import dev.layercache.memcached.internal.PoolLayout;
 import dev.layercache.memcached.internal.RawBytes;
 import dev.layercache.spi.BackendRead;
@@ -32,11 +33,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import net.spy.memcached.AddrUtil;
+import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.ConnectionObserver;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
-import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.auth.AuthDescriptor;
 import net.spy.memcached.auth.PlainCallbackHandler;
 import net.spy.memcached.internal.OperationFuture;
@@ -67,9 +69,10 @@ import org.jspecify.annotations.Nullable;
  *
  * Operations time out after {@link Builder#operationTimeout(Duration)} (default {@value
  * #DEFAULT_OPERATION_TIMEOUT_MILLIS} ms). Keys are never moved to another node when theirs is down
- * (spymemcached's {@code FailureMode.Cancel}): a key that moved would be read from a node that
- * missed its invalidations once its own node is back. Operations on a node whose connection is lost
- * fail at once; spymemcached reconnects with a back-off of at most {@link
+ * (spymemcached's {@code FailureMode.Cancel}; a multi-get, which spymemcached would send to the
+ * next node, fails instead): a key that moved would be read from a node that missed its
+ * invalidations, or holds an old copy of it. Operations on a node whose connection is lost fail at
+ * once; spymemcached reconnects with a back-off of at most {@link
  * Builder#maxReconnectDelay(Duration)}. A node that stops answering without closing its connection
  * (frozen, paused) fails each operation after the timeout; after {@link
  * Builder#timeoutExceptionThreshold(int)} timeouts in a row its connection is dropped and
@@ -123,7 +126,7 @@ public final class MemcachedBackend implements CacheBackend {
 
   private static final int MAX_KEY_BYTES = 250;
 
-  private final MemcachedClient client;
+  private final AuthenticatingClient client;
   private final PoolLayout layout;
   private final RawBytes bytes;
   private final long timeoutMillis;
@@ -159,7 +162,7 @@ public final class MemcachedBackend implements CacheBackend {
     CountDownLatch connected = new CountDownLatch(addresses.size());
     factory.setInitialObservers(List.of(new FirstConnections(connected)));
     try {
-      this.client = new MemcachedClient(factory.build(), addresses);
+      this.client = new AuthenticatingClient(factory.build(), addresses, b.username != null);
     } catch (IOException e) {
       throw new CacheConfigurationException(
           "cannot create a memcached client for '" + b.servers + "': " + e.getMessage(), e);
@@ -372,13 +375,19 @@ public final class MemcachedBackend implements CacheBackend {
 
   private Map<String, byte[]> multiGet(List<String> keys) {
     try {
-      return client.asyncGetBulk(keys, bytes).get(timeoutMillis, TimeUnit.MILLISECONDS);
+      return client.multiGet(keys, timeoutMillis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CacheBackendException("memcached multi-get interrupted", e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      throw new CacheBackendException("memcached multi-get failed: " + e.getMessage(), e);
+      throw new CacheBackendException(
+          "memcached multi-get failed: " + e.getMessage() + client.authenticationProblem(), e);
     }
+  }
+
+  private static String name(SocketAddress address) {
+    InetSocketAddress a = (InetSocketAddress) address;
+    return a.getHostString() + ":" + a.getPort();
   }
 
   // ---------------------------------------------------------------- writes
@@ -416,7 +425,10 @@ public final class MemcachedBackend implements CacheBackend {
     }
     if (!layout.fenced()) {
       throw new CacheBackendException(
-          "bump of " + undelivered.size() + " tag version(s) not delivered to memcached");
+          "bump of "
+              + undelivered.size()
+              + " tag version(s) not delivered to memcached"
+              + client.authenticationProblem());
     }
     Set<Integer> nodes = new LinkedHashSet<>();
     for (String k : undelivered) {
@@ -434,7 +446,8 @@ public final class MemcachedBackend implements CacheBackend {
               + undelivered.size()
               + " tag version(s) not delivered to memcached node(s) "
               + names(nodes)
-              + ", nor to their fence on the next node");
+              + ", nor to their fence on the next node"
+              + client.authenticationProblem());
     }
   }
 
@@ -501,7 +514,7 @@ public final class MemcachedBackend implements CacheBackend {
     return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
   }
 
-  private static <T> T await(Future<T> future, long deadline, String operation) {
+  private <T> T await(Future<T> future, long deadline, String operation) {
     try {
       T result = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (result == null) {
@@ -515,7 +528,9 @@ public final class MemcachedBackend implements CacheBackend {
       if (e instanceof CacheBackendException) {
         throw (CacheBackendException) e;
       }
-      throw new CacheBackendException("memcached " + operation + " failed: " + e.getMessage(), e);
+      throw new CacheBackendException(
+          "memcached " + operation + " failed: " + e.getMessage() + client.authenticationProblem(),
+          e);
     }
   }
 
@@ -563,6 +578,38 @@ public final class MemcachedBackend implements CacheBackend {
       names[i] = layout.name(i);
     }
     return names;
+  }
+
+  /**
+   * The spymemcached client, able to tell which nodes have not authenticated: wrong credentials
+   * otherwise look like timeouts, as operations wait for an authentication that never succeeds.
+   */
+  private static final class AuthenticatingClient extends MultiGetClient {
+    private final boolean authenticates;
+
+    AuthenticatingClient(
+        ConnectionFactory factory, List<InetSocketAddress> addresses, boolean authenticates)
+        throws IOException {
+      super(factory, addresses);
+      this.authenticates = authenticates;
+    }
+
+    /** With credentials, names the nodes where SASL authentication has not succeeded; else "". */
+    String authenticationProblem() {
+      if (!authenticates) {
+        return "";
+      }
+      List<String> nodes = new ArrayList<>();
+      // getNodeLocator() returns read-only nodes, which hide their authentication state.
+      for (MemcachedNode node : mconn.getLocator().getAll()) {
+        if (!node.isAuthenticated()) {
+          nodes.add(name(node.getSocketAddress()));
+        }
+      }
+      return nodes.isEmpty()
+          ? ""
+          : "; SASL authentication has not succeeded on " + String.join(", ", nodes);
+    }
   }
 
   /** Counts nodes down as their first connection is established. */
@@ -703,6 +750,8 @@ public final class MemcachedBackend implements CacheBackend {
 
     /**
      * Authenticates with SASL PLAIN over the binary protocol (memcached started with {@code -S}).
+     * Where authentication fails, operations fail (reads are misses, nothing is stored) and their
+     * errors name the nodes on which authentication has not succeeded.
      *
      * @param username the user
      * @param password the password

@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Real faults on real memcached processes: a frozen node, a killed and restarted node, eviction
- * under memory pressure, values planted by another client, oversized entries, and the number of
- * round trips a hit costs, counted by the servers.
+ * Real faults on real memcached processes: a frozen node, a killed and restarted node, a node that
+ * is down while another holds copies of its keys, eviction under memory pressure, values planted by
+ * another client, oversized entries, and the number of round trips a hit costs, counted by the
+ * servers.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MemcachedFaultsIT {
@@ -136,6 +137,57 @@ class MemcachedFaultsIT {
           Thread.sleep(50);
         }
         assertThat(hit).isEqualTo(2L);
+      }
+    }
+  }
+
+  /**
+   * spymemcached sends a multi-get's keys of a node that is not connected to the next node of the
+   * ring, whatever the failure mode. Copies of A's keys on B (which a pool with another layout or
+   * another client can leave there) must not be read while A is down: here they are exact copies of
+   * an entry and its versions from before a tag bump, which would be served as valid.
+   */
+  @Test
+  void downNode_itsKeysAreNeverReadFromAnotherNode() throws Exception {
+    try (ServerProcess a = TestServers.startMemcached();
+        ServerProcess b = TestServers.startMemcached()) {
+      String servers = address(a) + " " + address(b);
+      MemcachedClient raw = MemcachedTestSupport.rawClient(servers);
+      NodeLocator locator = raw.getNodeLocator();
+      raw.shutdown(1, TimeUnit.SECONDS);
+      CacheKey key = null;
+      for (int i = 0; key == null; i++) {
+        CacheKey k = CacheKey.of("copied", i);
+        if (MemcachedTestSupport.nodeOf(locator, k.entryKey(NS)).equals(address(a))
+            && MemcachedTestSupport.nodeOf(locator, k.keyTagKey(NS)).equals(address(a))) {
+          key = k;
+        }
+      }
+      String tag = null;
+      for (int i = 0; tag == null; i++) {
+        String t = "copied:" + i;
+        if (MemcachedTestSupport.nodeOf(locator, NS + ":~t:" + t).equals(address(a))) {
+          tag = t;
+        }
+      }
+      CachePolicy policy = tagged(tag);
+      try (LayerCache cache = cache(servers)) {
+        assertThat(cache.get(key, Long.class, policy, () -> 1L)).isEqualTo(1L);
+        for (String k : List.of(key.entryKey(NS), key.keyTagKey(NS), NS + ":~t:" + tag)) {
+          String value = MemcachedTestSupport.textGet(address(a), k);
+          assertThat(value).as("%s on A", k).isNotNull();
+          MemcachedTestSupport.textSet(address(b), k, value);
+        }
+        cache.invalidateTags(tag);
+        assertThat(cache.get(key, Long.class)).as("invalidated while A is up").isNull();
+
+        a.kill();
+        for (int i = 0; i < 5; i++) {
+          assertThat(cache.get(key, Long.class, policy, () -> 2L))
+              .as("read %s while A is down", i)
+              .isEqualTo(2L);
+          Thread.sleep(50);
+        }
       }
     }
   }

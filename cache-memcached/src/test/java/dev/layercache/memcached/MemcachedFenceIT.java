@@ -2,29 +2,41 @@ package dev.layercache.memcached;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.layercache.CacheBackendException;
 import dev.layercache.CacheKey;
 import dev.layercache.CachePolicy;
 import dev.layercache.LayerCache;
+import dev.layercache.memcached.internal.PoolLayout;
 import dev.layercache.testkit.ServerProcess;
 import dev.layercache.testkit.TestServers;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import net.spy.memcached.AddrUtil;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.NodeLocator;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A node that misses a tag bump and comes back with its old data cannot serve what the bump
- * invalidated: its fence, kept on the neighbouring node, was bumped instead.
+ * A tag bump that node A never receives, while A keeps its data, still invalidates: the writer
+ * bumps A's fence on node B instead, and every application server sees it.
  *
- * <p>The bump is sent while node A is frozen ({@code kill -STOP}), so it times out and the writer
- * fences A. A frozen process still receives what its kernel buffered, so after {@code kill -CONT}
- * the late {@code incr} arrives; the test then puts A's old tag version back with a raw client,
- * which is exactly what A would hold had the {@code incr} been lost on the network. From then on
- * A's tag version equals the one the old entry recorded: only the fence keeps the old entry from
- * being served, so this test fails if fencing is removed.
+ * <p>A pool of A and B; every application server reaches A through a {@link PartitionProxy}. A
+ * value tagged T is cached with its entry, its own tag and T's version all on A. The network to A
+ * is cut, a second application server invalidates T (its {@code incr} to A is dropped, times out,
+ * and A's fence on B is bumped) and then goes away, as a server that is redeployed or crashes, so
+ * no retry of its own survives. The network heals; A still holds T's old version, which the test
+ * reads from A directly: the bump is lost for good. A fresh application server and the one that
+ * cached the value must not serve it. (Freezing A with {@code kill -STOP} cannot lose the bump: A
+ * executes it when it resumes, see {@link PartitionProxy}.)
+ *
+ * <p>The second test runs the same partition and then puts A's fence on B back to its value from
+ * before the partition, which is what a pool without fences would hold: nothing anywhere records
+ * the lost bump, and both servers serve the invalidated value. So the first test fails if the fence
+ * does not do its work.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MemcachedFenceIT {
@@ -34,77 +46,138 @@ class MemcachedFenceIT {
     return p.host() + ":" + p.port();
   }
 
-  private static LayerCache cache(String servers) {
+  private static LayerCache applicationServer(String servers) {
     return LayerCache.builder()
         .namespace(NS)
         .backend(
             MemcachedBackend.builder()
                 .servers(servers)
                 .operationTimeout(Duration.ofMillis(200))
+                .maxReconnectDelay(Duration.ofSeconds(1))
                 .build())
         .build();
   }
 
   @Test
-  void nodeThatMissedABump_cannotServeWhatItInvalidated() throws Exception {
+  void bumpLostInPartition_isNeverServed_byAnyApplicationServer() throws Exception {
+    Observed seen = partitionLosesBump(false);
+    assertThat(seen.fenceBumps).as("the bump A did not answer was fenced on B").isEqualTo(1);
+    assertThat(seen.fenceAfter).as("A's fence on B").isEqualTo(seen.fenceBefore + 1);
+    assertThat(seen.freshServer).as("a fresh application server").isNull();
+    assertThat(seen.cachingServer).as("the server that cached the value").isNull();
+    assertThat(seen.reloaded).as("both load the new value").containsExactly(2L, 2L);
+    assertThat(seen.hitAfterReload).as("and hit it again").isEqualTo(2L);
+  }
+
+  @Test
+  void bumpLostInPartition_withoutTheFence_isServedStale() throws Exception {
+    Observed seen = partitionLosesBump(true);
+    assertThat(seen.freshServer).as("a fresh application server").isEqualTo(1L);
+    assertThat(seen.cachingServer).as("the server that cached the value").isEqualTo(1L);
+  }
+
+  /** What the application servers saw after the partition healed. */
+  private static final class Observed {
+    long fenceBumps;
+    long fenceBefore;
+    long fenceAfter;
+    @Nullable Long freshServer;
+    @Nullable Long cachingServer;
+    List<Long> reloaded = List.of();
+    @Nullable Long hitAfterReload;
+  }
+
+  private static Observed partitionLosesBump(boolean undoFence) throws Exception {
+    Observed seen = new Observed();
     try (ServerProcess a = TestServers.startMemcached();
-        ServerProcess b = TestServers.startMemcached()) {
-      String servers = address(a) + " " + address(b);
-      MemcachedClient raw = MemcachedTestSupport.rawClient(servers);
+        ServerProcess b = TestServers.startMemcached();
+        PartitionProxy toA = PartitionProxy.to(a.host(), a.port())) {
+      String servers = toA.address() + " " + address(b);
+      MemcachedClient placement = MemcachedTestSupport.rawClient(servers);
+      NodeLocator locator = placement.getNodeLocator();
+      placement.shutdown(1, TimeUnit.SECONDS);
+      // A key whose entry and own tag live on A, and a tag whose version lives on A.
+      CacheKey key = null;
+      for (int i = 0; key == null; i++) {
+        CacheKey k = CacheKey.of("row", i);
+        if (MemcachedTestSupport.nodeOf(locator, k.entryKey(NS)).equals(toA.address())
+            && MemcachedTestSupport.nodeOf(locator, k.keyTagKey(NS)).equals(toA.address())) {
+          key = k;
+        }
+      }
+      String tag = null;
+      for (int i = 0; tag == null; i++) {
+        String t = "table:" + i;
+        if (MemcachedTestSupport.nodeOf(locator, NS + ":~t:" + t).equals(toA.address())) {
+          tag = t;
+        }
+      }
+      String tagKey = NS + ":~t:" + tag;
+      PoolLayout layout = PoolLayout.of(locator, AddrUtil.getAddresses(servers));
+      String fenceOfA = layout.fenceKey(layout.nodeOf(tagKey));
+      CachePolicy policy =
+          CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags(tag).build();
+      AtomicLong db = new AtomicLong(1);
+
+      try (LayerCache caching = applicationServer(servers)) {
+        assertThat(caching.get(key, Long.class, policy, db::get)).isEqualTo(1L);
+        assertThat(caching.get(key, Long.class)).as("cached on A").isEqualTo(1L);
+        String versionOnA = MemcachedTestSupport.textGet(address(a), tagKey);
+        assertThat(versionOnA).as("T's version, stored on A").isNotNull();
+        String entryOnA = MemcachedTestSupport.textGet(address(a), key.entryKey(NS));
+        assertThat(entryOnA).as("the entry, stored on A").isNotNull();
+        String fence = MemcachedTestSupport.textGet(address(b), fenceOfA);
+        assertThat(fence).as("A's fence, stored on B").isNotNull();
+        seen.fenceBefore = Long.parseLong(fence);
+
+        try (LayerCache writer = applicationServer(servers)) {
+          toA.cut();
+          db.set(2);
+          writer.invalidateTags(tag);
+          seen.fenceBumps = ((MemcachedBackend) writer.backend()).fenceBumps();
+        }
+        toA.heal();
+
+        assertThat(MemcachedTestSupport.textGet(address(a), tagKey))
+            .as("A still holds T's old version: the bump was lost")
+            .isEqualTo(versionOnA);
+        assertThat(MemcachedTestSupport.textGet(address(a), key.entryKey(NS)))
+            .as("and still holds the entry")
+            .isEqualTo(entryOnA);
+        seen.fenceAfter = Long.parseLong(MemcachedTestSupport.textGet(address(b), fenceOfA));
+        if (undoFence) {
+          MemcachedTestSupport.textSet(address(b), fenceOfA, fence);
+        }
+
+        try (LayerCache fresh = applicationServer(servers)) {
+          awaitReachable(fresh, tagKey);
+          seen.freshServer = fresh.get(key, Long.class);
+          awaitReachable(caching, tagKey);
+          seen.cachingServer = caching.get(key, Long.class);
+          seen.reloaded =
+              List.of(
+                  fresh.get(key, Long.class, policy, db::get),
+                  caching.get(key, Long.class, policy, db::get));
+          seen.hitAfterReload = fresh.get(key, Long.class);
+        }
+      }
+    }
+    return seen;
+  }
+
+  /** Waits until a server that lost its connection to A in the partition has reconnected. */
+  private static void awaitReachable(LayerCache cache, String keyOnA) throws InterruptedException {
+    MemcachedBackend backend = (MemcachedBackend) cache.backend();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
       try {
-        NodeLocator locator = raw.getNodeLocator();
-        // A key whose entry and own tag live on A, and a tag whose version lives on A.
-        CacheKey key = null;
-        for (int i = 0; key == null; i++) {
-          CacheKey k = CacheKey.of("row", i);
-          if (MemcachedTestSupport.nodeOf(locator, k.entryKey(NS)).equals(address(a))
-              && MemcachedTestSupport.nodeOf(locator, k.keyTagKey(NS)).equals(address(a))) {
-            key = k;
-          }
+        backend.tagVersions(List.of(keyOnA), false);
+        return;
+      } catch (CacheBackendException e) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("not reconnected to A after the partition", e);
         }
-        String tag = null;
-        for (int i = 0; tag == null; i++) {
-          String t = "table:" + i;
-          if (MemcachedTestSupport.nodeOf(locator, NS + ":~t:" + t).equals(address(a))) {
-            tag = t;
-          }
-        }
-        String tagKey = NS + ":~t:" + tag;
-        CachePolicy policy =
-            CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags(tag).build();
-        AtomicLong db = new AtomicLong(1);
-        try (LayerCache reader = cache(servers);
-            LayerCache writer = cache(servers)) {
-          assertThat(reader.get(key, Long.class, policy, db::get)).isEqualTo(1L);
-          assertThat(reader.get(key, Long.class)).as("cached on A").isEqualTo(1L);
-          Object before = raw.get(tagKey);
-          assertThat(before).as("tag version stored on A").isNotNull();
-
-          a.pause();
-          try {
-            db.set(2);
-            writer.invalidateTags(tag);
-          } finally {
-            a.resume();
-          }
-          assertThat(((MemcachedBackend) writer.backend()).fenceBumps())
-              .as("the bump A did not answer was fenced on B")
-              .isPositive();
-
-          // A comes back holding the version the old entry was stored with.
-          Thread.sleep(300);
-          assertThat(raw.set(tagKey, 0, before).get(2, TimeUnit.SECONDS)).isTrue();
-          assertThat(raw.get(tagKey)).isEqualTo(before);
-
-          try (LayerCache fresh = cache(servers)) {
-            assertThat(fresh.get(key, Long.class)).as("a new application server").isNull();
-            assertThat(reader.get(key, Long.class)).as("the server that cached it").isNull();
-            assertThat(fresh.get(key, Long.class, policy, db::get)).isEqualTo(2L);
-            assertThat(reader.get(key, Long.class, policy, () -> -1L)).isEqualTo(2L);
-          }
-        }
-      } finally {
-        raw.shutdown(1, TimeUnit.SECONDS);
+        Thread.sleep(50);
       }
     }
   }

@@ -15,6 +15,7 @@ import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.NodeLocator;
+import org.jspecify.annotations.Nullable;
 
 /** A second, independent memcached client for tests: plants, deletes and inspects keys. */
 final class MemcachedTestSupport {
@@ -46,37 +47,83 @@ final class MemcachedTestSupport {
 
   /** The numeric {@code stats} of one server, read over a plain ASCII connection. */
   static Map<String, Long> stats(String hostPort) {
+    Map<String, Long> stats = new HashMap<>();
+    for (String line : textCommand(hostPort, "stats\r\n").split("\r\n")) {
+      String[] parts = line.split(" ");
+      if (parts.length == 3 && parts[0].equals("STAT")) {
+        try {
+          stats.put(parts[1], Long.parseLong(parts[2]));
+        } catch (NumberFormatException ignored) {
+          // Not a counter (version, rusage).
+        }
+      }
+    }
+    return stats;
+  }
+
+  /**
+   * A value as one server holds it, read over a plain ASCII connection to that server alone.
+   *
+   * @return the value's bytes as ISO-8859-1 text, or null if the server does not hold the key
+   */
+  static @Nullable String textGet(String hostPort, String key) {
+    String reply = textCommand(hostPort, "get " + key + "\r\n");
+    if (reply.equals("END\r\n")) {
+      return null;
+    }
+    // VALUE <key> <flags> <bytes>\r\n<data>\r\nEND\r\n
+    int headerEnd = reply.indexOf("\r\n");
+    String[] header = reply.substring(0, Math.max(0, headerEnd)).split(" ");
+    if (header.length != 4 || !header[0].equals("VALUE") || !header[1].equals(key)) {
+      throw new IllegalStateException("get " + key + " from " + hostPort + ": " + reply);
+    }
+    int start = headerEnd + 2;
+    return reply.substring(start, start + Integer.parseInt(header[3]));
+  }
+
+  /**
+   * Stores a value on one server, with flags 0 and no expiration, as the backend stores versions.
+   */
+  static void textSet(String hostPort, String key, String value) {
+    byte[] data = value.getBytes(StandardCharsets.ISO_8859_1);
+    String reply =
+        textCommand(hostPort, "set " + key + " 0 0 " + data.length + "\r\n" + value + "\r\n");
+    if (!reply.equals("STORED\r\n")) {
+      throw new IllegalStateException("set " + key + " on " + hostPort + ": " + reply);
+    }
+  }
+
+  /** Sends one ASCII command and reads its whole reply (up to END, STORED or an error line). */
+  private static String textCommand(String hostPort, String command) {
     List<InetSocketAddress> a = AddrUtil.getAddresses(hostPort);
     try (Socket s = new Socket()) {
       s.connect(a.get(0), 2000);
       s.setSoTimeout(2000);
       OutputStream out = s.getOutputStream();
-      out.write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(command.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       InputStream in = s.getInputStream();
       StringBuilder text = new StringBuilder();
       byte[] buf = new byte[8192];
-      while (!text.toString().endsWith("END\r\n")) {
+      while (!complete(text)) {
         int n = in.read(buf);
         if (n < 0) {
           break;
         }
-        text.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+        text.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
       }
-      Map<String, Long> stats = new HashMap<>();
-      for (String line : text.toString().split("\r\n")) {
-        String[] parts = line.split(" ");
-        if (parts.length == 3 && parts[0].equals("STAT")) {
-          try {
-            stats.put(parts[1], Long.parseLong(parts[2]));
-          } catch (NumberFormatException ignored) {
-            // Not a counter (version, rusage).
-          }
-        }
-      }
-      return stats;
+      return text.toString();
     } catch (IOException e) {
-      throw new IllegalStateException("stats of " + hostPort + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          command.trim() + " on " + hostPort + ": " + e.getMessage(), e);
     }
+  }
+
+  private static boolean complete(StringBuilder reply) {
+    String r = reply.toString();
+    return r.endsWith("END\r\n")
+        || r.equals("STORED\r\n")
+        || r.equals("NOT_STORED\r\n")
+        || (r.endsWith("\r\n") && (r.startsWith("ERROR") || r.contains("_ERROR")));
   }
 }

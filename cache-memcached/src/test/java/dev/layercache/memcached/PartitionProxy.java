@@ -1,0 +1,175 @@
+package dev.layercache.memcached;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A TCP relay in front of one server whose network can be cut. While cut, every byte either way is
+ * dropped: nothing is refused and nothing answers, as when packets are lost between the clients and
+ * the server. {@link #heal()} closes the connections that lived through the cut, as TCP does once
+ * its retransmissions give up, and relays new connections again. A request sent during the cut
+ * never reaches the server, whatever its client does afterwards.
+ *
+ * <p>A frozen server ({@code kill -STOP}) cannot lose a request this way: its kernel keeps what
+ * clients send, and the server executes it after {@code SIGCONT} even if the client has closed or
+ * reset the connection meanwhile.
+ */
+final class PartitionProxy implements AutoCloseable {
+  private final ServerSocket listener;
+  private final InetSocketAddress server;
+  private final Set<Link> links = ConcurrentHashMap.newKeySet();
+  private boolean cut;
+
+  private PartitionProxy(ServerSocket listener, InetSocketAddress server) {
+    this.listener = listener;
+    this.server = server;
+  }
+
+  /**
+   * Starts relaying a free loopback port to a server.
+   *
+   * @param host the server's host
+   * @param port the server's port
+   * @return the running relay; close it to stop it
+   */
+  static PartitionProxy to(String host, int port) throws IOException {
+    ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    PartitionProxy proxy = new PartitionProxy(listener, new InetSocketAddress(host, port));
+    daemon("partition-proxy-accept-" + listener.getLocalPort(), proxy::acceptLoop).start();
+    return proxy;
+  }
+
+  /** The relay's address, {@code 127.0.0.1:port}: clients list this instead of the server. */
+  String address() {
+    return "127.0.0.1:" + listener.getLocalPort();
+  }
+
+  /** Drops everything from now on, on the open connections and on new ones. */
+  synchronized void cut() {
+    cut = true;
+    links.forEach(Link::cut);
+  }
+
+  /** Closes every connection that lived through the cut and relays new ones again. */
+  synchronized void heal() {
+    for (Link link : links) {
+      if (link.isCut()) {
+        link.close();
+        links.remove(link);
+      }
+    }
+    cut = false;
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      listener.close();
+    } catch (IOException ignored) {
+      // Closing anyway.
+    }
+    links.forEach(Link::close);
+    links.clear();
+  }
+
+  private void acceptLoop() {
+    while (!listener.isClosed()) {
+      Socket client;
+      try {
+        client = listener.accept();
+      } catch (IOException e) {
+        return;
+      }
+      try {
+        open(client);
+      } catch (IOException e) {
+        closeQuietly(client);
+      }
+    }
+  }
+
+  private synchronized void open(Socket client) throws IOException {
+    client.setTcpNoDelay(true);
+    // During the cut a connection goes nowhere: its bytes are read and dropped.
+    Socket upstream = cut ? null : new Socket();
+    if (upstream != null) {
+      upstream.setTcpNoDelay(true);
+      upstream.connect(server, 2000);
+    }
+    Link link = new Link(client, upstream, cut);
+    links.add(link);
+    daemon("partition-proxy-up", () -> link.pump(client, upstream)).start();
+    if (upstream != null) {
+      daemon("partition-proxy-down", () -> link.pump(upstream, client)).start();
+    }
+  }
+
+  private static Thread daemon(String name, Runnable task) {
+    Thread t = new Thread(task, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private static void closeQuietly(@Nullable Socket s) {
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // Closing anyway.
+      }
+    }
+  }
+
+  /** One client connection and its connection to the server, relayed both ways. */
+  private static final class Link {
+    private final Socket client;
+    private final @Nullable Socket upstream;
+    // Once cut, a link never relays again: heal() closes it.
+    private volatile boolean cut;
+
+    Link(Socket client, @Nullable Socket upstream, boolean cut) {
+      this.client = client;
+      this.upstream = upstream;
+      this.cut = cut;
+    }
+
+    void cut() {
+      cut = true;
+    }
+
+    boolean isCut() {
+      return cut;
+    }
+
+    void pump(Socket from, @Nullable Socket to) {
+      byte[] buffer = new byte[16 * 1024];
+      try {
+        InputStream in = from.getInputStream();
+        OutputStream out = to == null ? null : to.getOutputStream();
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+          if (!cut && out != null) {
+            out.write(buffer, 0, n);
+            out.flush();
+          }
+        }
+      } catch (IOException e) {
+        // Closed by heal(), close() or the other side.
+      } finally {
+        close();
+      }
+    }
+
+    void close() {
+      closeQuietly(client);
+      closeQuietly(upstream);
+    }
+  }
+}
