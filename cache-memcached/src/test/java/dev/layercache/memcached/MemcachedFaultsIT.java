@@ -58,21 +58,8 @@ class MemcachedFaultsIT {
       MemcachedClient raw = MemcachedTestSupport.rawClient(servers);
       NodeLocator locator = raw.getNodeLocator();
       // A key whose entry and own tag both live on A, and a tag whose version lives on A.
-      CacheKey key = null;
-      for (int i = 0; key == null; i++) {
-        CacheKey k = CacheKey.of("row", i);
-        if (MemcachedTestSupport.nodeOf(locator, k.entryKey(NS)).equals(address(a))
-            && MemcachedTestSupport.nodeOf(locator, k.keyTagKey(NS)).equals(address(a))) {
-          key = k;
-        }
-      }
-      String tag = null;
-      for (int i = 0; tag == null; i++) {
-        String t = "table:" + i;
-        if (MemcachedTestSupport.nodeOf(locator, NS + ":~t:" + t).equals(address(a))) {
-          tag = t;
-        }
-      }
+      CacheKey key = MemcachedTestSupport.keyOn(locator, NS, "row", address(a));
+      String tag = MemcachedTestSupport.tagOn(locator, NS, "table:", address(a));
       raw.shutdown(1, TimeUnit.SECONDS);
       CachePolicy policy = tagged(tag);
       AtomicLong db = new AtomicLong(1);
@@ -155,21 +142,8 @@ class MemcachedFaultsIT {
       MemcachedClient raw = MemcachedTestSupport.rawClient(servers);
       NodeLocator locator = raw.getNodeLocator();
       raw.shutdown(1, TimeUnit.SECONDS);
-      CacheKey key = null;
-      for (int i = 0; key == null; i++) {
-        CacheKey k = CacheKey.of("copied", i);
-        if (MemcachedTestSupport.nodeOf(locator, k.entryKey(NS)).equals(address(a))
-            && MemcachedTestSupport.nodeOf(locator, k.keyTagKey(NS)).equals(address(a))) {
-          key = k;
-        }
-      }
-      String tag = null;
-      for (int i = 0; tag == null; i++) {
-        String t = "copied:" + i;
-        if (MemcachedTestSupport.nodeOf(locator, NS + ":~t:" + t).equals(address(a))) {
-          tag = t;
-        }
-      }
+      CacheKey key = MemcachedTestSupport.keyOn(locator, NS, "copied", address(a));
+      String tag = MemcachedTestSupport.tagOn(locator, NS, "copied:", address(a));
       CachePolicy policy = tagged(tag);
       try (LayerCache cache = cache(servers)) {
         assertThat(cache.get(key, Long.class, policy, () -> 1L)).isEqualTo(1L);
@@ -405,14 +379,7 @@ class MemcachedFaultsIT {
       MemcachedClient raw = MemcachedTestSupport.rawClient(servers);
       NodeLocator locator = raw.getNodeLocator();
       raw.shutdown(1, TimeUnit.SECONDS);
-      CacheKey key = null;
-      for (int i = 0; key == null; i++) {
-        CacheKey k = CacheKey.of("article", i);
-        if (MemcachedTestSupport.nodeOf(locator, k.entryKey(NS)).equals(address(a))
-            && MemcachedTestSupport.nodeOf(locator, k.keyTagKey(NS)).equals(address(a))) {
-          key = k;
-        }
-      }
+      CacheKey key = MemcachedTestSupport.keyOn(locator, NS, "article", address(a));
       try (LayerCache cache = cache(servers)) {
         cache.put(key, "v", tagged());
         assertThat(cache.get(key, String.class)).isEqualTo("v");

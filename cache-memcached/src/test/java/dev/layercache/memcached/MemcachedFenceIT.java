@@ -97,21 +97,8 @@ class MemcachedFenceIT {
       NodeLocator locator = placement.getNodeLocator();
       placement.shutdown(1, TimeUnit.SECONDS);
       // A key whose entry and own tag live on A, and a tag whose version lives on A.
-      CacheKey key = null;
-      for (int i = 0; key == null; i++) {
-        CacheKey k = CacheKey.of("row", i);
-        if (MemcachedTestSupport.nodeOf(locator, k.entryKey(NS)).equals(toA.address())
-            && MemcachedTestSupport.nodeOf(locator, k.keyTagKey(NS)).equals(toA.address())) {
-          key = k;
-        }
-      }
-      String tag = null;
-      for (int i = 0; tag == null; i++) {
-        String t = "table:" + i;
-        if (MemcachedTestSupport.nodeOf(locator, NS + ":~t:" + t).equals(toA.address())) {
-          tag = t;
-        }
-      }
+      CacheKey key = MemcachedTestSupport.keyOn(locator, NS, "row", toA.address());
+      String tag = MemcachedTestSupport.tagOn(locator, NS, "table:", toA.address());
       String tagKey = NS + ":~t:" + tag;
       PoolLayout layout = PoolLayout.of(locator, AddrUtil.getAddresses(servers));
       String fenceOfA = layout.fenceKey(layout.nodeOf(tagKey));

@@ -1,5 +1,6 @@
 package dev.layercache.memcached;
 
+import dev.layercache.CacheKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,6 +37,30 @@ final class MemcachedTestSupport {
           AddrUtil.getAddresses(servers));
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The first key {@code name, 0, 1, ...} whose entry and own tag both live on a node, so that a
+   * test can freeze, cut or kill everything about one key at once.
+   */
+  static CacheKey keyOn(NodeLocator locator, String ns, String name, String node) {
+    for (int i = 0; ; i++) {
+      CacheKey k = CacheKey.of(name, i);
+      if (nodeOf(locator, k.entryKey(ns)).equals(node)
+          && nodeOf(locator, k.keyTagKey(ns)).equals(node)) {
+        return k;
+      }
+    }
+  }
+
+  /** The first tag {@code prefix0, prefix1, ...} whose version lives on a node. */
+  static String tagOn(NodeLocator locator, String ns, String prefix, String node) {
+    for (int i = 0; ; i++) {
+      String t = prefix + i;
+      if (nodeOf(locator, ns + ":~t:" + t).equals(node)) {
+        return t;
+      }
     }
   }
 

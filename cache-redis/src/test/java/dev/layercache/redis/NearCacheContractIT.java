@@ -2,18 +2,17 @@ package dev.layercache.redis;
 
 import dev.layercache.near.NearCacheBackend;
 import dev.layercache.spi.CacheBackend;
-import dev.layercache.testkit.BackendContractTest;
 import dev.layercache.testkit.TestServers;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A near cache over the Redis backend, kept coherent by the Redis invalidation bus, passes the
  * backend contract: the near level changes nothing a single process can observe.
  */
-class NearCacheContractIT extends BackendContractTest {
+class NearCacheContractIT extends RedisContractTest {
   private static JedisPooled admin;
 
   @BeforeAll
@@ -36,12 +35,7 @@ class NearCacheContractIT extends BackendContractTest {
   }
 
   @Override
-  protected void loseTagVersion(CacheBackend backend, String tagKey) {
-    admin.del(tagKey.getBytes(StandardCharsets.UTF_8));
-  }
-
-  @Override
-  protected void plantForeignEntry(CacheBackend backend, String entryKey) {
-    admin.set(entryKey.getBytes(StandardCharsets.UTF_8), RedisBackendContractIT.randomBytes());
+  protected UnifiedJedis admin() {
+    return admin;
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.layercache.CacheKey;
 import dev.layercache.CachePolicy;
 import dev.layercache.LayerCache;
+import dev.layercache.Loader;
 import dev.layercache.metrics.NearCacheMeters;
 import dev.layercache.near.NearCacheBackend;
 import dev.layercache.spi.InvalidationMessage;
@@ -84,6 +85,16 @@ class NearCacheIT {
     return c;
   }
 
+  /**
+   * Reads a key twice: the miss stores it in Redis, the next read is a hit Redis confirms, which
+   * the near level keeps.
+   */
+  private static <T> void fillNear(
+      LayerCache cache, CacheKey key, Class<T> type, Loader<T, RuntimeException> loader) {
+    cache.get(key, type, POLICY, loader);
+    cache.get(key, type, POLICY, loader);
+  }
+
   private long evalCalls() {
     for (String line : admin.info("commandstats").split("\r?\n")) {
       if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
@@ -127,8 +138,7 @@ class NearCacheIT {
     AtomicLong db = new AtomicLong(1);
     CacheKey key = CacheKey.of("article", 2);
     for (LayerCache c : List.of(serverA, serverB)) {
-      c.get(key, Long.class, POLICY, db::get);
-      c.get(key, Long.class, POLICY, db::get); // now near on both
+      fillNear(c, key, Long.class, db::get);
     }
     for (int round = 2; round <= 50; round++) {
       long messagesBefore = b.stats().messages();
@@ -212,8 +222,7 @@ class NearCacheIT {
     LayerCache serverB = cache(b);
     AtomicLong db = new AtomicLong(1);
     CacheKey key = CacheKey.of("article", 4);
-    serverB.get(key, Long.class, POLICY, db::get);
-    serverB.get(key, Long.class, POLICY, db::get);
+    fillNear(serverB, key, Long.class, db::get);
     db.set(2);
     serverA.invalidateTags("articles");
     assertThat(serverA.get(key, Long.class, POLICY, db::get)).isEqualTo(2);
@@ -232,8 +241,7 @@ class NearCacheIT {
     LayerCache serverB = cache(b);
     AtomicLong db = new AtomicLong(1);
     CacheKey key = CacheKey.of("article", 5);
-    serverB.get(key, Long.class, POLICY, db::get);
-    serverB.get(key, Long.class, POLICY, db::get);
+    fillNear(serverB, key, Long.class, db::get);
     assertThat(b.size()).isPositive();
     long clears = b.stats().clears();
 
@@ -255,8 +263,7 @@ class NearCacheIT {
     NearCacheBackend b = near(RedisInvalidationBus.DEFAULT_CHANNEL, Duration.ofMinutes(1));
     LayerCache serverB = cache(b);
     CacheKey key = CacheKey.of("article", 6);
-    serverB.get(key, String.class, POLICY, () -> "v1");
-    serverB.get(key, String.class, POLICY, () -> "v1");
+    fillNear(serverB, key, String.class, () -> "v1");
     assertThat(b.size()).isPositive();
     byte[] channel = RedisInvalidationBus.DEFAULT_CHANNEL.getBytes(StandardCharsets.UTF_8);
     long now = System.currentTimeMillis();
@@ -276,8 +283,7 @@ class NearCacheIT {
     NearCacheBackend b = near(RedisInvalidationBus.DEFAULT_CHANNEL, Duration.ofMinutes(1));
     LayerCache serverB = cache(b);
     CacheKey key = CacheKey.of("article", 7);
-    serverB.get(key, String.class, POLICY, () -> "v1");
-    serverB.get(key, String.class, POLICY, () -> "v1");
+    fillNear(serverB, key, String.class, () -> "v1");
     long clears = b.stats().clears();
     admin.publish(RedisInvalidationBus.DEFAULT_CHANNEL, "DEL everything");
     NearCaches.await(
@@ -291,8 +297,7 @@ class NearCacheIT {
     NearCacheBackend b = near(RedisInvalidationBus.DEFAULT_CHANNEL, Duration.ofMinutes(1));
     LayerCache serverB = cache(b);
     CacheKey key = CacheKey.of("article", 8);
-    serverB.get(key, String.class, POLICY, () -> "v1");
-    serverB.get(key, String.class, POLICY, () -> "v1");
+    fillNear(serverB, key, String.class, () -> "v1");
     server.pause();
     try {
       // The subscription is marked lost first, then the level is cleared.

@@ -1,17 +1,16 @@
 package dev.layercache.redis;
 
 import dev.layercache.spi.CacheBackend;
-import dev.layercache.testkit.BackendContractTest;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.UnifiedJedis;
 
 /** The Redis backend against a real three-master Redis Cluster passes the backend contract. */
-class RedisClusterContractIT extends BackendContractTest {
+class RedisClusterContractIT extends RedisContractTest {
   private static RedisTestCluster cluster;
   private static JedisCluster admin;
 
@@ -35,12 +34,7 @@ class RedisClusterContractIT extends BackendContractTest {
   }
 
   @Override
-  protected void loseTagVersion(CacheBackend backend, String tagKey) {
-    admin.del(tagKey.getBytes(StandardCharsets.UTF_8));
-  }
-
-  @Override
-  protected void plantForeignEntry(CacheBackend backend, String entryKey) {
-    admin.set(entryKey.getBytes(StandardCharsets.UTF_8), RedisBackendContractIT.randomBytes());
+  protected UnifiedJedis admin() {
+    return admin;
   }
 }

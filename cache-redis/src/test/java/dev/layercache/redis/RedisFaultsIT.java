@@ -107,7 +107,7 @@ class RedisFaultsIT {
     byte[] wrongFormat =
         ByteBuffer.allocate(40).put((byte) 'L').put((byte) 'C').put((byte) 9).array();
     List<byte[]> planted = new ArrayList<>();
-    planted.add(RedisBackendContractIT.randomBytes());
+    planted.add(RedisContractTest.randomBytes());
     planted.add(wrongFormat);
     planted.add(json.getBytes(StandardCharsets.UTF_8));
     planted.add(new byte[0]);

@@ -1,16 +1,15 @@
 package dev.layercache.redis;
 
 import dev.layercache.spi.CacheBackend;
-import dev.layercache.testkit.BackendContractTest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 /** The Redis backend reaching a real master through a real sentinel passes the backend contract. */
-class RedisSentinelContractIT extends BackendContractTest {
+class RedisSentinelContractIT extends RedisContractTest {
   @TempDir static Path dir;
   private static RedisTestSentinel servers;
   private static JedisPooled admin;
@@ -39,12 +38,7 @@ class RedisSentinelContractIT extends BackendContractTest {
   }
 
   @Override
-  protected void loseTagVersion(CacheBackend backend, String tagKey) {
-    admin.del(tagKey.getBytes(StandardCharsets.UTF_8));
-  }
-
-  @Override
-  protected void plantForeignEntry(CacheBackend backend, String entryKey) {
-    admin.set(entryKey.getBytes(StandardCharsets.UTF_8), RedisBackendContractIT.randomBytes());
+  protected UnifiedJedis admin() {
+    return admin;
   }
 }
