@@ -514,7 +514,8 @@ public final class CacheEngine implements LayerCache {
           unread = new ArrayList<>();
         }
         unread.add(tagKey);
-      } else if (current != entry.tagVersion(i)) {
+      } else if (current != entry.tagVersion(i) || current <= 0) {
+        // Versions are positive: an absent or unreadable one never validates an entry.
         return false;
       }
     }
@@ -528,7 +529,8 @@ public final class CacheEngine implements LayerCache {
     }
     for (int i = 0, u = 0; i < n && u < current.length; i++) {
       if (entry.tagKey(i).equals(unread.get(u))) {
-        if (current[u++] != entry.tagVersion(i)) {
+        long v = current[u++];
+        if (v != entry.tagVersion(i) || v <= 0) {
           return false;
         }
       }
@@ -582,6 +584,9 @@ public final class CacheEngine implements LayerCache {
       for (int i = 0, a = 0; i < keys.length && a < created.length; i++) {
         if (keys[i].equals(absent.get(a))) {
           versions[i] = created[a++];
+          if (versions[i] <= 0) {
+            return null; // creation refused (no memory): the value is returned, not stored
+          }
         }
       }
     }

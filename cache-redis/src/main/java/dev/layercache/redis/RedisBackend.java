@@ -48,9 +48,13 @@ import redis.clients.jedis.providers.PooledConnectionProvider;
  * <p>What each operation costs:
  *
  * <ul>
- *   <li>a read (hit or miss) is one round trip: one {@code EVALSHA} returns the entry and the
- *       versions of its tags, creating absent versions on the way, so a miss followed by its fill
- *       costs two ({@code EVALSHA}, {@code SET ... PX});
+ *   <li>a read (hit or miss) is one round trip: one pipeline of {@code GET} for the entry and
+ *       {@code SET version fresh NX GET} for each of its tags, which returns the stored version or
+ *       creates an absent one, so a miss followed by its fill costs two (the read, {@code SET ...
+ *       PX}). Plain commands cost the server less than a script call, which a hit would pay on
+ *       every request; servers before Redis 7.0, which reject {@code NX} with {@code GET}, are
+ *       detected at the first read and read through one {@code EVALSHA} instead (see {@link
+ *       Builder#scriptedReads(boolean)});
  *   <li>{@code getAll} of N keys is one round trip;
  *   <li>a tag bump, and an eviction (key tag bump plus {@code DEL}), is one {@code EVALSHA}.
  * </ul>
@@ -100,7 +104,6 @@ public final class RedisBackend implements CacheBackend {
   public static final int DEFAULT_PORT = 6379;
 
   private static final long MAX_REDIS_VALUE_BYTES = 512L << 20;
-  private static final byte[] NO_TTL = {'0'};
   // TagVersions.parse of no digits at all is 0, which is ABSENT.
   private static final byte[] ABSENT_TEXT = {};
 
@@ -113,7 +116,7 @@ public final class RedisBackend implements CacheBackend {
     this.maxEntryBytes = maxEntryBytes;
     this.tagTtlMillis =
         tagTtlMillis == 0
-            ? NO_TTL
+            ? new byte[] {'0'}
             : Long.toString(tagTtlMillis).getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -168,7 +171,7 @@ public final class RedisBackend implements CacheBackend {
   public long[] tagVersions(List<String> tagKeys, boolean createAbsent) {
     List<byte[]> keys = encode(tagKeys);
     List<byte @Nullable []> values =
-        createAbsent ? store.fetch(List.of(), keys, fresh(), tagTtlMillis) : store.get(keys);
+        createAbsent ? store.createVersions(keys, fresh(), tagTtlMillis) : store.get(keys);
     return versions(values, 0, keys.size());
   }
 
@@ -277,6 +280,7 @@ public final class RedisBackend implements CacheBackend {
     private int clusterMaxAttempts = DEFAULT_CLUSTER_MAX_ATTEMPTS;
     private long maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
     private long tagVersionTtlMillis;
+    private boolean scriptedReads;
 
     private Builder() {}
 
@@ -643,6 +647,21 @@ public final class RedisBackend implements CacheBackend {
     }
 
     /**
+     * Reads entries and tag versions through one Lua script call ({@code EVALSHA}) instead of a
+     * pipeline of plain commands. Off by default: a hit then costs the server a Lua invocation.
+     * Servers before Redis 7.0 are detected at the first read and switched to the script without
+     * this setting; set it to skip that detection. A cluster always reads tag versions through a
+     * single-key script.
+     *
+     * @param scripted whether reads run the script
+     * @return this builder
+     */
+    public Builder scriptedReads(boolean scripted) {
+      this.scriptedReads = scripted;
+      return this;
+    }
+
+    /**
      * Builds the backend. Standalone and Sentinel connect lazily; a cluster connects now to learn
      * its slot map.
      *
@@ -660,7 +679,11 @@ public final class RedisBackend implements CacheBackend {
         throw new CacheConfigurationException(
             "poolMinIdle " + poolMinIdle + " exceeds poolMaxIdle " + maxIdle);
       }
-      return new RedisBackend(openStore(maxIdle), maxEntryBytes, tagVersionTtlMillis);
+      RedisStore store = openStore(maxIdle);
+      if (scriptedReads && store instanceof PooledStore) {
+        ((PooledStore) store).useScriptedReads();
+      }
+      return new RedisBackend(store, maxEntryBytes, tagVersionTtlMillis);
     }
 
     private RedisStore openStore(int maxIdle) {

@@ -1,9 +1,16 @@
 package dev.layercache.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.layercache.CacheKey;
+import dev.layercache.CachePolicy;
 import dev.layercache.spi.CacheBackend;
 import dev.layercache.testkit.BackendContractTest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -26,6 +33,36 @@ abstract class RedisContractTest extends BackendContractTest {
   @Override
   protected void plantForeignEntry(CacheBackend backend, String entryKey) {
     admin().set(entryKey.getBytes(StandardCharsets.UTF_8), randomBytes());
+  }
+
+  @Test
+  void tagVersionOverwrittenWithText_neverValidatesEntries_andIsRepaired() {
+    tagVersionPlanted(tagKey -> admin().set(tagKey, "not-a-counter"));
+  }
+
+  @Test
+  void tagVersionOfAnotherType_neverValidatesEntries_andIsRepaired() {
+    tagVersionPlanted(
+        tagKey -> {
+          admin().del(tagKey);
+          admin().hset(tagKey, "field", "1");
+        });
+  }
+
+  /**
+   * Another client replaces a tag's version: the entries stored with the old version are misses,
+   * and the next load repairs the version so that its value is cached again.
+   */
+  private void tagVersionPlanted(Consumer<String> plant) {
+    CacheKey key = CacheKey.of("planted", 1L);
+    CachePolicy policy =
+        CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags("planted").build();
+    assertThat(cache.get(key, String.class, policy, () -> "v1")).isEqualTo("v1");
+    plant.accept(policy.tagKeys(cache.namespace()).get(0));
+    assertThat(cache.get(key, String.class, policy, () -> "v2")).isEqualTo("v2");
+    assertThat(cache.get(key, String.class, policy, () -> "v3")).isEqualTo("v2");
+    cache.invalidateTags("planted");
+    assertThat(cache.get(key, String.class, policy, () -> "v4")).isEqualTo("v4");
   }
 
   static byte[] randomBytes() {

@@ -10,28 +10,32 @@ import dev.layercache.testkit.TestServers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /**
- * Round trips per operation, counted by the server ({@code INFO commandstats}) on a server of the
- * test's own. Commands run inside the backend's scripts ({@code GET}, {@code INCRBY}, {@code INCR},
- * {@code PEXPIRE}, {@code DEL}) are never sent by the backend itself, so every other command
- * counted is one round trip.
+ * Round trips per operation, counted by the server on a server of the test's own: requests are the
+ * read events the server processed ({@code INFO stats total_reads_processed}; a pipeline sent in
+ * one write is one), and the commands they carried come from {@code INFO commandstats}. Both are
+ * reset before each action; the test's own {@code INFO} calls are taken off.
  */
 class RedisRoundTripsIT {
-  private static final Set<String> SCRIPTED = Set.of("get", "incrby", "incr", "pexpire", "del");
   // This test's own INFO and CONFIG RESETSTAT, and the pool's background health checks.
   private static final Set<String> NOT_OURS = Set.of("info", "config|resetstat", "ping");
+  // Commands a script runs are counted by commandstats too, but are no requests of their own.
+  private static final Set<String> SCRIPTED = Set.of("incrby", "incr", "pexpire", "del");
   private static final CachePolicy POLICY =
       CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags("articles", "user:7").build();
 
   private static ServerProcess server;
   private static Jedis admin;
   private static LayerCache cache;
+  private static LayerCache scripted;
 
   @BeforeAll
   static void start() {
@@ -42,31 +46,58 @@ class RedisRoundTripsIT {
             .namespace("rt")
             .backend(RedisBackend.builder().standalone(server.host(), server.port()).build())
             .build();
-    // Loads the scripts into the server, as any first call after a start does.
+    scripted =
+        LayerCache.builder()
+            .namespace("rts")
+            .backend(
+                RedisBackend.builder()
+                    .standalone(server.host(), server.port())
+                    .scriptedReads(true)
+                    .build())
+            .build();
+    // Opens a connection and loads the scripts, as any first call after a start does.
     cache.get(CacheKey.of("warm", 0), String.class, POLICY, () -> "warm");
+    cache.invalidateTags("warm");
+    scripted.get(CacheKey.of("warm", 0), String.class, POLICY, () -> "warm");
   }
 
   @AfterAll
   static void stop() {
     cache.close();
+    scripted.close();
     admin.close();
     server.close();
   }
 
   @Test
-  void missAndFill_ofNewKey_isTwoRoundTrips_thenHit_isOne() {
+  void missAndFill_ofNewKey_isTwoRoundTrips_thenHit_isOneRequestOfPlainCommands() {
     CacheKey key = CacheKey.of("article", 1);
-    assertThat(roundTrips(() -> cache.get(key, String.class, POLICY, () -> "v"))).isEqualTo(2);
-    assertThat(roundTrips(() -> cache.get(key, String.class, POLICY, () -> "x"))).isEqualTo(1);
+    assertThat(traffic(() -> cache.get(key, String.class, POLICY, () -> "v")).requests)
+        .isEqualTo(2);
+    Traffic hit = traffic(() -> cache.get(key, String.class, POLICY, () -> "x"));
+    assertThat(hit.requests).isEqualTo(1);
+    // The entry, and the key tag and both policy tags read (or created) without a script.
+    assertThat(hit.commands).isEqualTo(Map.of("get", 1L, "set", 3L));
   }
 
   @Test
   void missAndFill_afterTagBump_isTwoRoundTrips() {
     CacheKey key = CacheKey.of("article", 2);
     cache.get(key, String.class, POLICY, () -> "v1");
-    assertThat(roundTrips(() -> cache.invalidateTags("user:7"))).isEqualTo(1);
-    assertThat(roundTrips(() -> cache.get(key, String.class, POLICY, () -> "v2"))).isEqualTo(2);
+    assertThat(traffic(() -> cache.invalidateTags("user:7")).requests).isEqualTo(1);
+    assertThat(traffic(() -> cache.get(key, String.class, POLICY, () -> "v2")).requests)
+        .isEqualTo(2);
     assertThat(cache.get(key, String.class, POLICY, () -> "v3")).isEqualTo("v2");
+  }
+
+  @Test
+  void scriptedReads_hitIsOneScriptCall_missAndFillTwo() {
+    CacheKey key = CacheKey.of("article", 4);
+    assertThat(traffic(() -> scripted.get(key, String.class, POLICY, () -> "v")).requests)
+        .isEqualTo(2);
+    Traffic hit = traffic(() -> scripted.get(key, String.class, POLICY, () -> "x"));
+    assertThat(hit.requests).isEqualTo(1);
+    assertThat(hit.commands).containsEntry("evalsha", 1L).doesNotContainKey("set");
   }
 
   @Test
@@ -76,11 +107,11 @@ class RedisRoundTripsIT {
       keys.add(CacheKey.of("bulk", i));
       cache.put(keys.get(i), "v" + i, POLICY);
     }
-    long trips =
-        roundTrips(
+    Traffic t =
+        traffic(
             () -> {
               try {
-                assertThat(cache.getAll(keys, String.class, POLICY, missing -> java.util.Map.of()))
+                assertThat(cache.getAll(keys, String.class, POLICY, missing -> Map.of()))
                     .hasSize(20);
               } catch (RuntimeException e) {
                 throw e;
@@ -88,22 +119,29 @@ class RedisRoundTripsIT {
                 throw new IllegalStateException(e);
               }
             });
-    assertThat(trips).isEqualTo(1);
+    assertThat(t.requests).isEqualTo(1);
+    // One MGET of the 20 entries; their 20 key tags and the 2 policy tags.
+    assertThat(t.commands).isEqualTo(Map.of("mget", 1L, "set", 22L));
   }
 
   @Test
   void evict_isOneRoundTrip() {
     CacheKey key = CacheKey.of("article", 3);
     cache.put(key, "v", POLICY);
-    assertThat(roundTrips(() -> cache.evict(key))).isEqualTo(1);
+    assertThat(traffic(() -> cache.evict(key)).requests).isEqualTo(1);
     assertThat(cache.get(key, String.class)).isNull();
   }
 
-  /** The commands the server received from the backend while {@code action} ran. */
-  private static long roundTrips(Runnable action) {
+  /** What the server received while an action ran. */
+  private record Traffic(long requests, Map<String, Long> commands) {}
+
+  private static Traffic traffic(Runnable action) {
     admin.configResetStat();
     action.run();
-    long trips = 0;
+    // The read event of this INFO is counted before it runs; CONFIG RESETSTAT's was reset by it.
+    String stats = admin.info("stats");
+    long requests = field(stats, "total_reads_processed") - 1;
+    Map<String, Long> commands = new TreeMap<>();
     for (String line : admin.info("commandstats").split("\r?\n")) {
       if (!line.startsWith("cmdstat_")) {
         continue;
@@ -111,10 +149,22 @@ class RedisRoundTripsIT {
       String command = line.substring("cmdstat_".length(), line.indexOf(':'));
       int from = line.indexOf("calls=") + "calls=".length();
       long calls = Long.parseLong(line.substring(from, line.indexOf(',', from)));
-      if (!SCRIPTED.contains(command) && !NOT_OURS.contains(command)) {
-        trips += calls;
+      if (command.equals("ping")) {
+        requests -= calls; // a pooled connection's health check, not the action's
+      }
+      if (!NOT_OURS.contains(command) && !SCRIPTED.contains(command)) {
+        commands.put(command, calls);
       }
     }
-    return trips;
+    return new Traffic(requests, commands);
+  }
+
+  private static long field(String info, String name) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith(name + ":")) {
+        return Long.parseLong(line.substring(name.length() + 1).trim());
+      }
+    }
+    throw new IllegalStateException("INFO has no " + name + ": " + info);
   }
 }

@@ -94,6 +94,12 @@ public final class ClusterStore implements RedisStore {
   }
 
   @Override
+  public List<byte @Nullable []> createVersions(
+      List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
+    return fetch(List.of(), tagKeys, freshVersion, tagTtlMillis);
+  }
+
+  @Override
   public List<byte @Nullable []> get(List<byte[]> keys) {
     List<KeyedCommand> batch = new ArrayList<>(keys.size());
     for (byte[] key : keys) {

@@ -1,25 +1,39 @@
 package dev.layercache.redis.internal;
 
+import dev.layercache.spi.TagVersions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.Pool;
 
 /**
  * A standalone server or a Sentinel-managed master, through one pooled Jedis client: every
- * operation is one command, so one round trip.
+ * operation is one command or one pipeline, so one round trip.
+ *
+ * <p>Reads are a pipeline of plain commands rather than a script: {@code GET} (or {@code MGET}) of
+ * the entries and one {@code SET version fresh NX GET} per tag, which returns the stored version or
+ * creates the absent one, atomically per key. A script call costs the server a Lua invocation that
+ * plain commands do not, and a hit pays it on every request. Servers older than Redis 7.0 reject
+ * {@code NX} together with {@code GET}; the first such reply switches the store to the {@link
+ * RedisScripts#READ} script for good.
  */
 public final class PooledStore implements RedisStore {
+  private static final String SYNTAX_ERROR = "ERR syntax error";
+
   private final UnifiedJedis jedis;
   private final boolean ownsClient;
   private final @Nullable Pool<Connection> pool;
+  private volatile boolean scriptedReads;
 
   /**
    * Creates a store over a client.
@@ -36,8 +50,89 @@ public final class PooledStore implements RedisStore {
     this.pool = pool;
   }
 
+  /** Makes every later read run the {@link RedisScripts#READ} script. */
+  public void useScriptedReads() {
+    scriptedReads = true;
+  }
+
   @Override
   public List<byte @Nullable []> fetch(
+      List<byte[]> entryKeys, List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
+    if (scriptedReads) {
+      return scripted(entryKeys, tagKeys, freshVersion, tagTtlMillis);
+    }
+    SetParams create = SetParams.setParams().nx();
+    long ttl = TagVersions.parse(tagTtlMillis);
+    if (ttl > 0) {
+      create.px(ttl);
+    }
+    int n = entryKeys.size();
+    Response<byte[]> single = null;
+    Response<List<byte[]>> many = null;
+    List<Response<byte[]>> versions = new ArrayList<>(tagKeys.size());
+    try (AbstractPipeline p = jedis.pipelined()) {
+      if (n == 1) {
+        single = p.get(entryKeys.get(0));
+      } else if (n > 1) {
+        many = p.mget(entryKeys.toArray(new byte[0][]));
+      }
+      for (byte[] tag : tagKeys) {
+        versions.add(p.setGet(tag, freshVersion, create));
+      }
+      p.sync();
+    } catch (JedisConnectionException e) {
+      throw dropIdle(e);
+    }
+    List<byte @Nullable []> values = new ArrayList<>(n + tagKeys.size());
+    if (single != null) {
+      values.add(single.get());
+    } else if (many != null) {
+      values.addAll(many.get());
+    }
+    List<Integer> unreadable = null;
+    for (int i = 0; i < versions.size(); i++) {
+      byte[] v;
+      try {
+        // Nil: the version was absent and is now the fresh one.
+        v = versions.get(i).get();
+        if (v == null) {
+          v = freshVersion;
+        }
+      } catch (JedisDataException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith(SYNTAX_ERROR)) {
+          scriptedReads = true;
+          return scripted(entryKeys, tagKeys, freshVersion, tagTtlMillis);
+        }
+        // A key of another type (WRONGTYPE), or no write allowed (OOM under noeviction): read
+        // below as it is, so that hits still work where creating is refused.
+        v = null;
+        if (unreadable == null) {
+          unreadable = new ArrayList<>();
+        }
+        unreadable.add(n + i);
+      }
+      values.add(v);
+    }
+    if (unreadable != null) {
+      byte[][] keys = new byte[unreadable.size()][];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = tagKeys.get(unreadable.get(i) - n);
+      }
+      List<byte @Nullable []> again = get(Arrays.asList(keys));
+      for (int i = 0; i < keys.length; i++) {
+        values.set(unreadable.get(i), again.get(i));
+      }
+    }
+    return values;
+  }
+
+  @Override
+  public List<byte @Nullable []> createVersions(
+      List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
+    return scripted(List.of(), tagKeys, freshVersion, tagTtlMillis);
+  }
+
+  private List<byte @Nullable []> scripted(
       List<byte[]> entryKeys, List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
     List<byte[]> keys;
     if (entryKeys.isEmpty()) {

@@ -12,7 +12,9 @@ public interface RedisStore extends AutoCloseable {
 
   /**
    * Reads entries and tag versions, creating absent tag versions with {@code freshVersion}: one
-   * round trip in standalone mode, one pipelined batch per node in a cluster.
+   * round trip in standalone mode, one pipelined batch per node in a cluster. A version that is
+   * stored but is not a decimal counter (written by another client) may be returned as it is, or as
+   * null; {@link #createVersions} replaces such values.
    *
    * @param entryKeys keys read as they are
    * @param tagKeys version keys read or created
@@ -22,6 +24,18 @@ public interface RedisStore extends AutoCloseable {
    */
   List<byte @Nullable []> fetch(
       List<byte[]> entryKeys, List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis);
+
+  /**
+   * Reads tag versions, creating absent ones and replacing any value that is not a decimal counter
+   * (or not a string) with {@code freshVersion}.
+   *
+   * @param tagKeys version keys
+   * @param freshVersion decimal text of a fresh version
+   * @param tagTtlMillis decimal text of the version TTL in milliseconds, {@code 0} for none
+   * @return the versions now stored, null where creating was refused (no memory)
+   */
+  List<byte @Nullable []> createVersions(
+      List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis);
 
   /**
    * Reads keys as they are.

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,14 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * the raw client measured in the same run: time (mean, or p50 and p99 in sample mode) and bytes
  * allocated per operation ({@code -prof gc}).
  *
+ * <p>Remote groups run in <em>rounds</em>: each round gives every benchmark of the group one fork,
+ * one after the other, so that a cached operation and its baseline are measured minutes apart at
+ * most. Loopback latency on small virtual machines moves 30-50% between forks, mostly with where
+ * the scheduler puts the client and server threads; a ratio taken inside one round cancels what the
+ * two forks share, and the median over rounds drops the rounds where they did not. The table shows
+ * each benchmark's median over rounds; the ratios are the medians of the per-round ratios, with
+ * their range.
+ *
  * <pre>
  * java -jar examples/target/layercache-examples.jar jmh            # the full suite, about 25 min
  * java -jar examples/target/layercache-examples.jar jmh --quick    # one short fork each, about 6 min
@@ -45,8 +54,8 @@ public final class JmhSuite {
       List.of(
           new Group(
               "local",
-              "local hits, key derivation, object caching",
-              "LocalHitBenchmark|KeyDerivationBenchmark|ObjectCachingBenchmark",
+              "local hits, a remote hit's processor time, key derivation, object caching",
+              "LocalHitBenchmark|RemoteHitCpuBenchmark|KeyDerivationBenchmark|ObjectCachingBenchmark",
               List.of(1),
               false),
           new Group("redis", "Redis hit vs raw Jedis", "RedisHitBenchmark", List.of(1, 8), true),
@@ -65,6 +74,7 @@ public final class JmhSuite {
           new Comparison(
               "LocalHitBenchmark", "layerCacheReadThroughHit", "caffeineWithTtlGetIfPresent"),
           new Comparison("LocalHitBenchmark", "layerCacheGetHit", "caffeineWithTtlGetIfPresent"),
+          new Comparison("RemoteHitCpuBenchmark", "layerCacheHit", "jacksonDecode"),
           new Comparison("RedisHitBenchmark", "layerCacheGet", "rawJedisGet"),
           new Comparison("RedisHitBenchmark", "layerCacheGet", "rawJedisGetAndDecode"),
           new Comparison("MemcachedHitBenchmark", "layerCacheGetHit", "rawSpymemcachedGet"),
@@ -86,7 +96,10 @@ public final class JmhSuite {
   /** A cached operation and the raw operation it is measured against. */
   record Comparison(String benchmarkClass, String subject, String baseline) {}
 
-  /** One measured benchmark, reduced to what the ratio table needs. */
+  /** Rounds of a remote group when {@code --rounds} is not given. */
+  static final int DEFAULT_ROUNDS = 5;
+
+  /** One measured benchmark fork (or forks, outside rounds), reduced to what the tables need. */
   record Measured(
       String benchmarkClass,
       String method,
@@ -97,7 +110,8 @@ public final class JmhSuite {
       double mean,
       double p50,
       double p99,
-      double bytesPerOp) {}
+      double bytesPerOp,
+      int round) {}
 
   /**
    * Runs the suite.
@@ -109,6 +123,7 @@ public final class JmhSuite {
    */
   public static int run(List<String> args, PrintStream out) throws Exception {
     boolean quick = false;
+    int rounds = DEFAULT_ROUNDS;
     List<String> groups = new ArrayList<>();
     Path dir = Path.of("benchmark-results");
     for (int i = 0; i < args.size(); i++) {
@@ -123,6 +138,17 @@ public final class JmhSuite {
         case "--out":
           dir = Path.of(value(args, ++i, a));
           break;
+        case "--rounds":
+          String r = value(args, ++i, a);
+          try {
+            rounds = Integer.parseInt(r);
+          } catch (NumberFormatException e) {
+            rounds = 0;
+          }
+          if (rounds < 1 || rounds > 50) {
+            throw new BenchUsageException("--rounds must be 1 to 50, was '" + r + "'");
+          }
+          break;
         default:
           throw new BenchUsageException("unknown jmh flag '" + a + "' (see jmh --help)");
       }
@@ -133,20 +159,28 @@ public final class JmhSuite {
     List<Measured> all = new ArrayList<>();
     for (Group g : selected) {
       out.printf(Locale.ROOT, "== %s: %s%n", g.name(), g.description());
+      int groupRounds = g.remote() && !quick ? rounds : 1;
       for (int threads : g.threads()) {
-        try {
-          Collection<RunResult> results = runGroup(g, threads, quick, dir);
-          for (RunResult r : results) {
-            all.add(measured(r));
+        for (int round = 1; round <= groupRounds; round++) {
+          if (groupRounds > 1) {
+            out.printf(
+                Locale.ROOT, "   %d thread(s), round %d of %d%n", threads, round, groupRounds);
           }
-        } catch (RunnerException | RuntimeException e) {
-          out.printf(
-              Locale.ROOT,
-              "group %s (%d threads) did not run: %s%n",
-              g.name(),
-              threads,
-              e.getMessage());
-          status = 1;
+          try {
+            Collection<RunResult> results = runGroup(g, threads, quick, dir, round, groupRounds);
+            for (RunResult r : results) {
+              all.add(measured(r, round));
+            }
+          } catch (RunnerException | RuntimeException e) {
+            out.printf(
+                Locale.ROOT,
+                "group %s (%d threads, round %d) did not run: %s%n",
+                g.name(),
+                threads,
+                round,
+                e.getMessage());
+            status = 1;
+          }
         }
       }
     }
@@ -168,6 +202,10 @@ public final class JmhSuite {
         .append("\nRuns the JMH suite and prints each cached operation's ratio to the raw client\n")
         .append("measured in the same run (time and bytes allocated per operation).\n\n")
         .append("  --quick        one short fork per benchmark (a smoke run; ratios are rough)\n")
+        .append(
+            "  --rounds N     rounds of the remote groups, one fork per benchmark each (default "
+                + DEFAULT_ROUNDS
+                + ")\n")
         .append("  --groups LIST  groups to run (default: all):\n");
     for (Group g : GROUPS) {
       sb.append(
@@ -205,8 +243,9 @@ public final class JmhSuite {
     return out;
   }
 
-  private static Collection<RunResult> runGroup(Group g, int threads, boolean quick, Path dir)
-      throws RunnerException {
+  private static Collection<RunResult> runGroup(
+      Group g, int threads, boolean quick, Path dir, int round, int rounds) throws RunnerException {
+    String file = "jmh-" + g.name() + "-t" + threads + (rounds > 1 ? "-r" + round : "") + ".json";
     ChainedOptionsBuilder o =
         new OptionsBuilder()
             .include("dev\\.layercache\\.examples\\.jmh\\.(" + g.include() + ")\\.")
@@ -215,7 +254,7 @@ public final class JmhSuite {
             .shouldFailOnError(true)
             .verbosity(VerboseMode.SILENT)
             .resultFormat(ResultFormatType.JSON)
-            .result(dir.resolve("jmh-" + g.name() + "-t" + threads + ".json").toString());
+            .result(dir.resolve(file).toString());
     if (quick) {
       o.forks(1)
           .warmupIterations(2)
@@ -223,8 +262,8 @@ public final class JmhSuite {
           .measurementIterations(3)
           .measurementTime(TimeValue.seconds(1));
     } else if (g.remote()) {
-      // Loopback latency moves 30-50% between forks here: three forks, medians reported.
-      o.forks(3)
+      // One fork per benchmark and round; the rounds give the forks (see the class comment).
+      o.forks(1)
           .warmupIterations(3)
           .warmupTime(TimeValue.seconds(2))
           .measurementIterations(5)
@@ -233,7 +272,7 @@ public final class JmhSuite {
     return new Runner(o.build()).run();
   }
 
-  static Measured measured(RunResult r) {
+  static Measured measured(RunResult r, int round) {
     BenchmarkParams p = r.getParams();
     String full = p.getBenchmark();
     String method = full.substring(full.lastIndexOf('.') + 1);
@@ -256,33 +295,43 @@ public final class JmhSuite {
         primary.getScore(),
         sampled ? primary.getStatistics().getPercentile(50) : Double.NaN,
         sampled ? primary.getStatistics().getPercentile(99) : Double.NaN,
-        alloc == null ? Double.NaN : alloc.getScore());
+        alloc == null ? Double.NaN : alloc.getScore(),
+        round);
   }
 
-  /** Every result as measured. */
+  /** Every benchmark, with the median over its rounds of each figure. */
   static String table(List<Measured> all) {
+    Map<String, List<Measured>> byId = new LinkedHashMap<>();
+    for (Measured m : all) {
+      byId.computeIfAbsent(
+              id(m.benchmarkClass(), m.method(), m.params(), m.threads()), k -> new ArrayList<>())
+          .add(m);
+    }
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
             Locale.ROOT,
-            "%n%-58s %3s %8s %10s %10s %10s%n",
+            "%n%-58s %3s %6s %8s %10s %10s %10s%n",
             "benchmark",
             "thr",
+            "rounds",
             "unit",
             "mean/p50",
             "p99",
             "B/op"));
-    for (Measured m : all) {
+    for (List<Measured> runs : byId.values()) {
+      Measured m = runs.get(0);
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-58s %3d %8s %10s %10s %10s%n",
+              "%-58s %3d %6d %8s %10s %10s %10s%n",
               label(m),
               m.threads(),
+              runs.size(),
               m.unit(),
-              number(m.sampled() ? m.p50() : m.mean()),
-              m.sampled() ? number(m.p99()) : "-",
-              number(m.bytesPerOp())));
+              number(median(runs, x -> x.sampled() ? x.p50() : x.mean())),
+              m.sampled() ? number(median(runs, Measured::p99)) : "-",
+              number(median(runs, Measured::bytesPerOp))));
     }
     return sb.toString();
   }
@@ -291,13 +340,16 @@ public final class JmhSuite {
   static String ratios(List<Measured> all) {
     Map<String, Measured> byId = new LinkedHashMap<>();
     for (Measured m : all) {
-      byId.put(id(m.benchmarkClass(), m.method(), m.params(), m.threads()), m);
+      byId.put(id(m.benchmarkClass(), m.method(), m.params(), m.threads()) + '#' + m.round(), m);
     }
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
             Locale.ROOT,
-            "%nRatios to the raw operation of the same run (time: mean, or p50 and p99; B/op)%n"));
+            "%nRatios to the raw operation of the same run (time: mean, or p50 and p99; B/op);"
+                + "%nwith rounds, the median of the per-round ratios and [their range]%n"));
+    Map<String, List<double[]>> pairs = new LinkedHashMap<>();
+    Map<String, Measured> firstSubject = new LinkedHashMap<>();
     for (Measured subject : all) {
       for (Comparison c : COMPARISONS) {
         if (!c.benchmarkClass().equals(subject.benchmarkClass())
@@ -305,32 +357,97 @@ public final class JmhSuite {
           continue;
         }
         Measured base =
-            byId.get(id(c.benchmarkClass(), c.baseline(), subject.params(), subject.threads()));
+            byId.get(
+                id(c.benchmarkClass(), c.baseline(), subject.params(), subject.threads())
+                    + '#'
+                    + subject.round());
         if (base == null) {
           continue;
         }
-        String time =
-            subject.sampled()
-                ? String.format(
-                    Locale.ROOT,
-                    "p50 %sx  p99 %sx",
-                    ratio(subject.p50(), base.p50()),
-                    ratio(subject.p99(), base.p99()))
-                : String.format(Locale.ROOT, "mean %sx", ratio(subject.mean(), base.mean()));
-        sb.append(
-            String.format(
-                Locale.ROOT,
-                "  %s vs %s%s, %d thread%s: %s  B/op %sx%n",
-                c.subject(),
-                c.baseline(),
-                subject.params().isEmpty() ? "" : " " + subject.params(),
-                subject.threads(),
-                subject.threads() == 1 ? "" : "s",
-                time,
-                bytesRatio(subject.bytesPerOp(), base.bytesPerOp())));
+        String pair =
+            c.subject() + '|' + c.baseline() + '|' + subject.params() + '|' + subject.threads();
+        firstSubject.putIfAbsent(pair, subject);
+        pairs
+            .computeIfAbsent(pair, k -> new ArrayList<>())
+            .add(
+                new double[] {
+                  subject.sampled() ? subject.p50() / base.p50() : subject.mean() / base.mean(),
+                  subject.p99() / base.p99(),
+                  bytesQuotient(subject.bytesPerOp(), base.bytesPerOp())
+                });
       }
     }
+    for (Map.Entry<String, List<double[]>> e : pairs.entrySet()) {
+      String[] parts = e.getKey().split("\\|", -1);
+      Measured subject = firstSubject.get(e.getKey());
+      List<double[]> r = e.getValue();
+      String time =
+          subject.sampled()
+              ? String.format(Locale.ROOT, "p50 %s  p99 %s", summary(r, 0), summary(r, 1))
+              : String.format(Locale.ROOT, "mean %s", summary(r, 0));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %s vs %s%s, %d thread%s: %s  B/op %s%n",
+              parts[0],
+              parts[1],
+              subject.params().isEmpty() ? "" : " " + subject.params(),
+              subject.threads(),
+              subject.threads() == 1 ? "" : "s",
+              time,
+              bytesBothZero(r) ? "- (both 0)" : summary(r, 2)));
+    }
     return sb.toString();
+  }
+
+  /** The median of one column of per-round ratios, and their range when there are several. */
+  static String summary(List<double[]> rounds, int column) {
+    double[] v = new double[rounds.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = rounds.get(i)[column];
+    }
+    double med = median(v);
+    if (Double.isNaN(med)) {
+      return "-";
+    }
+    if (v.length == 1) {
+      return String.format(Locale.ROOT, "%.2fx", med);
+    }
+    Arrays.sort(v);
+    return String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", med, v[0], v[v.length - 1]);
+  }
+
+  private static boolean bytesBothZero(List<double[]> rounds) {
+    for (double[] r : rounds) {
+      if (!Double.isNaN(r[2])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Below one byte per operation JMH reports rounding noise: both allocate nothing (NaN). */
+  private static double bytesQuotient(double subject, double base) {
+    return subject < 1 && base < 1 ? Double.NaN : subject / base;
+  }
+
+  private static double median(
+      List<Measured> runs, java.util.function.ToDoubleFunction<Measured> f) {
+    double[] v = new double[runs.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = f.applyAsDouble(runs.get(i));
+    }
+    return median(v);
+  }
+
+  /** The median, NaN values left out; NaN if none is left. */
+  static double median(double[] values) {
+    double[] v = Arrays.stream(values).filter(x -> !Double.isNaN(x)).sorted().toArray();
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    int mid = v.length / 2;
+    return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
   }
 
   private static String id(String cls, String method, String params, int threads) {
@@ -339,21 +456,6 @@ public final class JmhSuite {
 
   private static String label(Measured m) {
     return m.benchmarkClass() + '.' + m.method() + (m.params().isEmpty() ? "" : " " + m.params());
-  }
-
-  /** Below one byte per operation JMH reports rounding noise: both allocate nothing. */
-  static String bytesRatio(double subject, double base) {
-    return subject < 1 && base < 1 ? "- (both 0)" : ratio(subject, base);
-  }
-
-  static String ratio(double subject, double base) {
-    if (Double.isNaN(subject) || Double.isNaN(base)) {
-      return "-";
-    }
-    if (base == 0) {
-      return subject == 0 ? "1.00" : "inf";
-    }
-    return String.format(Locale.ROOT, "%.2f", subject / base);
   }
 
   private static String number(double v) {

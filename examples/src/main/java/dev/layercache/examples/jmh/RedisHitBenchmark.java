@@ -46,6 +46,19 @@ public class RedisHitBenchmark {
   /** The cached value: a typical assembled object of about 600 bytes as JSON. */
   public record Profile(long id, String name, String email, String bio, long[] friendIds) {}
 
+  /**
+   * The benchmarks' sample value.
+   *
+   * @return a profile of about 600 bytes as JSON
+   */
+  static Profile sampleProfile() {
+    long[] friends = new long[20];
+    for (int i = 0; i < friends.length; i++) {
+      friends[i] = 1000 + i;
+    }
+    return new Profile(42, "Ada Lovelace", "ada@example.org", "x".repeat(300), friends);
+  }
+
   private static final String NAMESPACE = "bench";
   private static final CachePolicy POLICY =
       CachePolicy.builder().ttl(Duration.ofHours(1)).jitter(0).build();
@@ -81,18 +94,10 @@ public class RedisHitBenchmark {
             .backend(RedisBackend.builder().client(pool).build())
             .build();
     key = CacheKey.of("profile", 42L);
-    long[] friends = new long[20];
-    for (int i = 0; i < friends.length; i++) {
-      friends[i] = 1000 + i;
-    }
-    cache.put(
-        key, new Profile(42, "Ada Lovelace", "ada@example.org", "x".repeat(300), friends), POLICY);
+    cache.put(key, sampleProfile(), POLICY);
     rawKey = key.entryKey(NAMESPACE).getBytes(StandardCharsets.UTF_8);
     jsonKey = "bench:raw-json:42".getBytes(StandardCharsets.UTF_8);
-    pool.set(
-        jsonKey,
-        json.writeValueAsBytes(
-            new Profile(42, "Ada Lovelace", "ada@example.org", "x".repeat(300), friends)));
+    pool.set(jsonKey, json.writeValueAsBytes(sampleProfile()));
     if (pool.get(rawKey) == null || layerCacheGet() == null) {
       throw new IllegalStateException("the entry was not stored");
     }
