@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +27,7 @@ final class PartitionProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final InetSocketAddress server;
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
+  private final AtomicLong requests = new AtomicLong();
   private boolean cut;
 
   private PartitionProxy(ServerSocket listener, InetSocketAddress server) {
@@ -50,6 +52,16 @@ final class PartitionProxy implements AutoCloseable {
   /** The relay's address, {@code 127.0.0.1:port}: clients list this instead of the server. */
   String address() {
     return "127.0.0.1:" + listener.getLocalPort();
+  }
+
+  /**
+   * How many times a client's bytes arrived here: on loopback with {@code TCP_NODELAY}, one per
+   * write of the client, so one per request batch (round trip) it sent.
+   *
+   * @return the count since the relay started
+   */
+  long requests() {
+    return requests.get();
   }
 
   /** Drops everything from now on, on the open connections and on new ones. */
@@ -106,9 +118,9 @@ final class PartitionProxy implements AutoCloseable {
     }
     Link link = new Link(client, upstream, cut);
     links.add(link);
-    daemon("partition-proxy-up", () -> link.pump(client, upstream)).start();
+    daemon("partition-proxy-up", () -> link.pump(client, upstream, requests)).start();
     if (upstream != null) {
-      daemon("partition-proxy-down", () -> link.pump(upstream, client)).start();
+      daemon("partition-proxy-down", () -> link.pump(upstream, client, null)).start();
     }
   }
 
@@ -149,12 +161,15 @@ final class PartitionProxy implements AutoCloseable {
       return cut;
     }
 
-    void pump(Socket from, @Nullable Socket to) {
+    void pump(Socket from, @Nullable Socket to, @Nullable AtomicLong arrivals) {
       byte[] buffer = new byte[16 * 1024];
       try {
         InputStream in = from.getInputStream();
         OutputStream out = to == null ? null : to.getOutputStream();
         for (int n; (n = in.read(buffer)) >= 0; ) {
+          if (arrivals != null && n > 0) {
+            arrivals.incrementAndGet();
+          }
           if (!cut && out != null) {
             out.write(buffer, 0, n);
             out.flush();

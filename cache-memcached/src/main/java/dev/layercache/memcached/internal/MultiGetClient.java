@@ -33,11 +33,12 @@ import org.jspecify.annotations.Nullable;
  * <p>{@code asyncGetBulk} is built for any transcoder and for Couchbase: per call it fills four
  * maps, validates and hashes every key twice, wraps each value in a decoding task and a future, and
  * copies the result into a fifth map. That was more than half the bytes allocated by a cache hit.
- * {@link #multiGet} sends the same operation (one binary multi-get per node, the nodes at once) and
- * collects the values straight into an array. It also never reads a key from a node other than the
- * key's own, as the backend's {@code FailureMode.Cancel} asks: the read fails unless every node it
- * touches is connected before and after it, where {@code asyncGetBulk} would send the keys of a
- * node that is not connected to the next node of the ring, which may hold old copies of them.
+ * {@link #multiGet} sends one {@link QuietMultiGetOperation} per node (the nodes at once), which
+ * also saves the closing {@code NOOP} each way, and collects the values straight into an array. It
+ * also never reads a key from a node other than the key's own, as the backend's {@code
+ * FailureMode.Cancel} asks: the read fails unless every node it touches is connected before and
+ * after it, where {@code asyncGetBulk} would send the keys of a node that is not connected to the
+ * next node of the ring, which may hold old copies of them.
  *
  * <p>Thread-safe, like its superclass. Not final, so that the backend can add to it.
  */
@@ -98,7 +99,7 @@ public class MultiGetClient extends MemcachedClient {
     Reply reply = new Reply(keys, nodes.size());
     Map<MemcachedNode, Operation> ops = new HashMap<>(2 * nodes.size());
     for (int n = 0; n < nodes.size(); n++) {
-      ops.put(nodes.get(n), opFact.get(keysByNode.get(n), reply));
+      ops.put(nodes.get(n), new QuietMultiGetOperation(keysByNode.get(n), reply));
     }
     mconn.addOperations(ops);
     await(reply, ops.values(), timeoutMillis);

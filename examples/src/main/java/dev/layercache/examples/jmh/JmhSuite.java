@@ -77,6 +77,7 @@ public final class JmhSuite {
           new Comparison("RemoteHitCpuBenchmark", "layerCacheHit", "jacksonDecode"),
           new Comparison("RedisHitBenchmark", "layerCacheGet", "rawJedisGet"),
           new Comparison("RedisHitBenchmark", "layerCacheGet", "rawJedisGetAndDecode"),
+          new Comparison("RedisHitBenchmark", "layerCacheGetScripted", "rawJedisGet"),
           new Comparison("MemcachedHitBenchmark", "layerCacheGetHit", "rawSpymemcachedGet"),
           new Comparison(
               "MemcachedHitBenchmark", "layerCacheGetHit", "rawSpymemcachedGetAndDecode"),

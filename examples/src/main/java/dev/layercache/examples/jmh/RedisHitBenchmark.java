@@ -26,16 +26,17 @@ import redis.clients.jedis.JedisPooled;
 
 /**
  * A {@code LayerCache.get} hit on Redis against a raw Jedis {@code GET} of the same stored bytes,
- * on the same connection pool. The cache hit pays for one {@code EVALSHA} (entry and tag versions),
- * decoding the entry header, checking versions and decoding the value with Jackson; the raw call
- * only fetches bytes.
+ * on the same connection pool. The cache hit pays for one pipeline ({@code GET} of the entry,
+ * {@code SET ... NX GET} of its key tag's version), decoding the entry header, checking versions
+ * and decoding the value with Jackson; the raw call only fetches bytes. {@link
+ * #layerCacheGetScripted} reads the same entry through the backend's Lua script instead, as it
+ * does on servers before Redis 7.0.
  *
  * <p>Starts its own {@code redis-server} on a free loopback port, or uses {@code
  * -Dlayercache.redis=redis://host:port}. Run:
  *
  * <pre>
- * java -cp examples/target/layercache-examples.jar org.openjdk.jmh.Main RedisHitBenchmark \
- *     -f 3 -wi 3 -i 5 -bm sample -t 1 -prof gc
+ * java -jar examples/target/layercache-examples.jar jmh --groups redis
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -66,6 +67,7 @@ public class RedisHitBenchmark {
   private BenchRedisServer server;
   private JedisPooled pool;
   private LayerCache cache;
+  private LayerCache scripted;
   private CacheKey key;
   private byte[] rawKey;
   private byte[] jsonKey;
@@ -93,12 +95,17 @@ public class RedisHitBenchmark {
             .namespace(NAMESPACE)
             .backend(RedisBackend.builder().client(pool).build())
             .build();
+    scripted =
+        LayerCache.builder()
+            .namespace(NAMESPACE)
+            .backend(RedisBackend.builder().client(pool).scriptedReads(true).build())
+            .build();
     key = CacheKey.of("profile", 42L);
     cache.put(key, sampleProfile(), POLICY);
     rawKey = key.entryKey(NAMESPACE).getBytes(StandardCharsets.UTF_8);
     jsonKey = "bench:raw-json:42".getBytes(StandardCharsets.UTF_8);
     pool.set(jsonKey, json.writeValueAsBytes(sampleProfile()));
-    if (pool.get(rawKey) == null || layerCacheGet() == null) {
+    if (pool.get(rawKey) == null || layerCacheGet() == null || layerCacheGetScripted() == null) {
       throw new IllegalStateException("the entry was not stored");
     }
     loads.set(0);
@@ -109,6 +116,7 @@ public class RedisHitBenchmark {
   public void tearDown() {
     long misses = loads.get();
     cache.close();
+    scripted.close();
     pool.close();
     server.close();
     if (misses != 0) {
@@ -124,6 +132,23 @@ public class RedisHitBenchmark {
   @Benchmark
   public Profile layerCacheGet() {
     return cache.get(
+        key,
+        Profile.class,
+        POLICY,
+        () -> {
+          loads.incrementAndGet();
+          return null;
+        });
+  }
+
+  /**
+   * The same hit read through one {@code EVALSHA} of the backend's read script.
+   *
+   * @return the cached value
+   */
+  @Benchmark
+  public Profile layerCacheGetScripted() {
+    return scripted.get(
         key,
         Profile.class,
         POLICY,
