@@ -49,6 +49,15 @@ abstract class RedisContractTest extends BackendContractTest {
         });
   }
 
+  @Test
+  void entryKeyOfAnotherType_isMissAndIsReplaced() {
+    CacheKey key = CacheKey.of("planted", 2L);
+    CachePolicy policy = CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).build();
+    admin().hset(key.entryKey(cache.namespace()), "field", "1");
+    assertThat(cache.get(key, String.class, policy, () -> "v1")).isEqualTo("v1");
+    assertThat(cache.get(key, String.class, policy, () -> "v2")).isEqualTo("v1");
+  }
+
   /**
    * Another client replaces a tag's version: the entries stored with the old version are misses,
    * and the next load repairs the version so that its value is cached again.

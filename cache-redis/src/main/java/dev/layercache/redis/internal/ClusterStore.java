@@ -203,7 +203,13 @@ public final class ClusterStore implements RedisStore {
     }
     for (int i = 0; i < replies.length; i++) {
       if (replies[i] instanceof JedisDataException) {
-        replies[i] = retryAlone(batch.get(i), (JedisDataException) replies[i]);
+        JedisDataException e = (JedisDataException) replies[i];
+        // A key of another type, planted by another client, reads as absent (as in MGET); the
+        // next write of an entry replaces it, and the version scripts replace such versions.
+        replies[i] =
+            String.valueOf(e.getMessage()).startsWith("WRONGTYPE")
+                ? null
+                : retryAlone(batch.get(i), e);
       }
     }
     return replies;

@@ -29,6 +29,8 @@ import redis.clients.jedis.util.Pool;
  */
 public final class PooledStore implements RedisStore {
   private static final String SYNTAX_ERROR = "ERR syntax error";
+  private static final String WRONG_TYPE = "WRONGTYPE";
+  private static final String OUT_OF_MEMORY = "OOM";
 
   private final UnifiedJedis jedis;
   private final boolean ownsClient;
@@ -85,7 +87,7 @@ public final class PooledStore implements RedisStore {
     }
     List<byte @Nullable []> values = new ArrayList<>(n + tagKeys.size());
     if (single != null) {
-      values.add(single.get());
+      values.add(entry(single));
     } else if (many != null) {
       values.addAll(many.get());
     }
@@ -99,17 +101,27 @@ public final class PooledStore implements RedisStore {
           v = freshVersion;
         }
       } catch (JedisDataException e) {
-        if (e.getMessage() != null && e.getMessage().startsWith(SYNTAX_ERROR)) {
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith(SYNTAX_ERROR)) {
           scriptedReads = true;
           return scripted(entryKeys, tagKeys, freshVersion, tagTtlMillis);
         }
-        // A key of another type (WRONGTYPE), or no write allowed (OOM under noeviction): read
-        // below as it is, so that hits still work where creating is refused.
-        v = null;
-        if (unreadable == null) {
-          unreadable = new ArrayList<>();
+        if (message.startsWith(WRONG_TYPE)) {
+          // Another client's key of another type: absent, which the core repairs before loading.
+          v = null;
+        } else if (message.startsWith(OUT_OF_MEMORY)) {
+          // A full server under noeviction refuses every write, even one that changes nothing:
+          // read the version as it is below, so that stored entries are still served.
+          v = null;
+          if (unreadable == null) {
+            unreadable = new ArrayList<>();
+          }
+          unreadable.add(n + i);
+        } else {
+          // Anything else (READONLY from a demoted master during a failover, a denied command)
+          // fails the read: a replica's versions may lag the master's bumps.
+          throw e;
         }
-        unreadable.add(n + i);
       }
       values.add(v);
     }
@@ -124,6 +136,18 @@ public final class PooledStore implements RedisStore {
       }
     }
     return values;
+  }
+
+  /** An entry key of another type (planted by another client) reads as absent, as in MGET. */
+  private static byte @Nullable [] entry(Response<byte[]> reply) {
+    try {
+      return reply.get();
+    } catch (JedisDataException e) {
+      if (String.valueOf(e.getMessage()).startsWith(WRONG_TYPE)) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   @Override

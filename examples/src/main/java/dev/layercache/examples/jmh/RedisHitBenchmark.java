@@ -29,8 +29,8 @@ import redis.clients.jedis.JedisPooled;
  * on the same connection pool. The cache hit pays for one pipeline ({@code GET} of the entry,
  * {@code SET ... NX GET} of its key tag's version), decoding the entry header, checking versions
  * and decoding the value with Jackson; the raw call only fetches bytes. {@link
- * #layerCacheGetScripted} reads the same entry through the backend's Lua script instead, as it
- * does on servers before Redis 7.0.
+ * #layerCacheGetScripted} reads the same entry through the backend's Lua script instead, as it does
+ * on servers before Redis 7.0.
  *
  * <p>Starts its own {@code redis-server} on a free loopback port, or uses {@code
  * -Dlayercache.redis=redis://host:port}. Run:
