@@ -31,11 +31,7 @@ class RedisEvictionIT {
     try (ServerProcess server =
             TestServers.startRedis("--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru");
         Jedis admin = new Jedis(server.host(), server.port());
-        LayerCache cache =
-            LayerCache.builder()
-                .namespace("lru")
-                .backend(RedisBackend.builder().standalone(server.host(), server.port()).build())
-                .build()) {
+        LayerCache cache = cache(server, "lru")) {
       ReadWriteLoop.Result r = ReadWriteLoop.run(cache, 2000, 1500, 2, 4, RUN, () -> {});
       long evicted = stat(admin.info("stats"), "evicted_keys");
       assertThat(evicted).as("keys evicted (the test needs memory pressure)").isGreaterThan(1000);
@@ -57,11 +53,7 @@ class RedisEvictionIT {
     try (ServerProcess server =
             TestServers.startRedis("--maxmemory", "4mb", "--maxmemory-policy", "noeviction");
         Jedis admin = new Jedis(server.host(), server.port());
-        LayerCache cache =
-            LayerCache.builder()
-                .namespace("oom")
-                .backend(RedisBackend.builder().standalone(server.host(), server.port()).build())
-                .build()) {
+        LayerCache cache = cache(server, "oom")) {
       CachePolicy policy =
           CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags("articles").build();
       CacheKey stored = CacheKey.of("article", 1);
@@ -120,6 +112,13 @@ class RedisEvictionIT {
       }
       assertThat(cachedAgain).as("values are cached again once the server has room").isTrue();
     }
+  }
+
+  private static LayerCache cache(ServerProcess server, String namespace) {
+    return LayerCache.builder()
+        .namespace(namespace)
+        .backend(RedisBackend.builder().standalone(server.host(), server.port()).build())
+        .build();
   }
 
   static long stat(String info, String name) {
