@@ -5,6 +5,7 @@
  */
 module dev.layercache.redis {
   requires transitive dev.layercache.core;
+  requires com.github.benmanes.caffeine;
   // Transitive: Builder.client(UnifiedJedis) takes the application's own Jedis client.
   requires transitive redis.clients.jedis;
   requires static org.jspecify;

@@ -1,5 +1,7 @@
 package dev.layercache.redis;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.layercache.CacheBackendException;
 import dev.layercache.CacheConfigurationException;
 import dev.layercache.redis.internal.ClusterStore;
@@ -51,10 +53,12 @@ import redis.clients.jedis.providers.PooledConnectionProvider;
  *   <li>a read (hit or miss) is one round trip: one pipeline of {@code GET} for the entry and
  *       {@code SET version fresh NX GET} for each of its tags, which returns the stored version or
  *       creates an absent one, so a miss followed by its fill costs two (the read, {@code SET ...
- *       PX}). Plain commands cost the server less than a script call, which a hit would pay on
- *       every request; servers before Redis 7.0, which reject {@code NX} with {@code GET}, are
- *       detected at the first read and read through one {@code EVALSHA} instead (see {@link
- *       Builder#scriptedReads(boolean)});
+ *       PX}). Versions this backend read lately (up to {@value #PRESENT_VERSIONS_REMEMBERED}) are
+ *       read with a plain {@code GET}; if one was lost meanwhile, that miss costs one more round
+ *       trip, to create it. Plain commands cost the server less than a script call, which a hit
+ *       would pay on every request; servers before Redis 7.0, which reject {@code NX} with {@code
+ *       GET}, are detected at the first read and read through one {@code EVALSHA} instead (see
+ *       {@link Builder#scriptedReads(boolean)});
  *   <li>{@code getAll} of N keys is one round trip;
  *   <li>a tag bump, and an eviction (key tag bump plus {@code DEL}), is one {@code EVALSHA}.
  * </ul>
@@ -107,9 +111,17 @@ public final class RedisBackend implements CacheBackend {
   // TagVersions.parse of no digits at all is 0, which is ABSENT.
   private static final byte[] ABSENT_TEXT = {};
 
+  /** How many tag version keys a backend remembers as recently read present. */
+  static final int PRESENT_VERSIONS_REMEMBERED = 20_000;
+
   private final RedisStore store;
   private final long maxEntryBytes;
   private final byte[] tagTtlMillis;
+  // Versions read present lately are read with a plain GET, which costs the server less than the
+  // SET NX GET that creates an absent one. One that has been lost since reads as absent: the entry
+  // is a miss and the core creates the version before loading (one more round trip, only then).
+  private final Cache<String, Boolean> present =
+      Caffeine.newBuilder().maximumSize(PRESENT_VERSIONS_REMEMBERED).build();
 
   private RedisBackend(RedisStore store, long maxEntryBytes, long tagTtlMillis) {
     this.store = store;
@@ -143,8 +155,15 @@ public final class RedisBackend implements CacheBackend {
   public BackendRead read(String entryKey, String keyTagKey, List<String> tagKeys) {
     List<String> versionKeys = withKeyTag(keyTagKey, tagKeys);
     List<byte @Nullable []> values =
-        store.fetch(List.of(bytes(entryKey)), encode(versionKeys), fresh(), tagTtlMillis);
-    return new FetchedRead(values.get(0), versionKeys, versions(values, 1, versionKeys.size()));
+        store.fetch(
+            List.of(bytes(entryKey)),
+            encode(versionKeys),
+            toCreate(versionKeys),
+            fresh(),
+            tagTtlMillis);
+    long[] versions = versions(values, 1, versionKeys.size());
+    remember(versionKeys, versions);
+    return new FetchedRead(values.get(0), versionKeys, versions);
   }
 
   @Override
@@ -155,7 +174,9 @@ public final class RedisBackend implements CacheBackend {
     versionKeys.addAll(keyTagKeys);
     versionKeys.addAll(tagKeys);
     List<byte @Nullable []> values =
-        store.fetch(encode(entryKeys), encode(versionKeys), fresh(), tagTtlMillis);
+        store.fetch(
+            encode(entryKeys), encode(versionKeys), toCreate(versionKeys), fresh(), tagTtlMillis);
+    remember(versionKeys, versions(values, n, versionKeys.size()));
     long[] shared = versions(values, 2 * n, tagKeys.size());
     List<BackendRead> reads = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -172,7 +193,9 @@ public final class RedisBackend implements CacheBackend {
     List<byte[]> keys = encode(tagKeys);
     List<byte @Nullable []> values =
         createAbsent ? store.createVersions(keys, fresh(), tagTtlMillis) : store.get(keys);
-    return versions(values, 0, keys.size());
+    long[] versions = versions(values, 0, keys.size());
+    remember(tagKeys, versions);
+    return versions;
   }
 
   @Override
@@ -200,6 +223,25 @@ public final class RedisBackend implements CacheBackend {
   @Override
   public void close() {
     store.close();
+  }
+
+  /** Which versions the read must create when absent: those not seen present lately. */
+  private boolean[] toCreate(List<String> versionKeys) {
+    boolean[] create = new boolean[versionKeys.size()];
+    for (int i = 0; i < create.length; i++) {
+      create[i] = present.getIfPresent(versionKeys.get(i)) == null;
+    }
+    return create;
+  }
+
+  private void remember(List<String> versionKeys, long[] versions) {
+    for (int i = 0; i < versions.length; i++) {
+      if (versions[i] > 0) {
+        present.put(versionKeys.get(i), Boolean.TRUE);
+      } else {
+        present.invalidate(versionKeys.get(i));
+      }
+    }
   }
 
   private static List<String> withKeyTag(String keyTagKey, List<String> tagKeys) {

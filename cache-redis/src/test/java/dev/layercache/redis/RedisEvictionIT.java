@@ -42,10 +42,10 @@ class RedisEvictionIT {
   }
 
   /**
-   * A full server under {@code noeviction} refuses the {@code SET ... NX GET} a read sends for each
-   * tag: the read then takes the versions with {@code MGET}, so stored entries are still served,
-   * new values reach the caller without being stored, and an invalidation that cannot be written
-   * makes its tag bypass the cache until it is delivered.
+   * A full server under {@code noeviction} refuses the {@code SET ... NX GET} a read sends for a
+   * version it has not read lately: the read then takes those versions with {@code MGET}, so stored
+   * entries are still served, new values reach the caller without being stored, and an invalidation
+   * that cannot be written makes its tag bypass the cache until it is delivered.
    */
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -81,6 +81,12 @@ class RedisEvictionIT {
       assertThat(cache.get(stored, String.class, policy, () -> "v2"))
           .as("a stored entry is still a hit")
           .isEqualTo("v1");
+      // Another application server, whose backend has read no version yet, sends SET NX GET.
+      try (LayerCache other = cache(server, "oom")) {
+        assertThat(other.get(stored, String.class, policy, () -> "v2"))
+            .as("a stored entry is still a hit where the read's SET NX GET is refused")
+            .isEqualTo("v1");
+      }
       AtomicInteger loads = new AtomicInteger();
       CacheKey fresh = CacheKey.of("article", 2);
       assertThat(cache.get(fresh, String.class, policy, () -> "n" + loads.incrementAndGet()))

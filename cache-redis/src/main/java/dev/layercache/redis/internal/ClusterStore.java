@@ -76,7 +76,12 @@ public final class ClusterStore implements RedisStore {
 
   @Override
   public List<byte @Nullable []> fetch(
-      List<byte[]> entryKeys, List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
+      List<byte[]> entryKeys,
+      List<byte[]> tagKeys,
+      boolean[] create,
+      byte[] freshVersion,
+      byte[] tagTtlMillis) {
+    // Every version is read through the single-key script, which creates it when absent.
     List<KeyedCommand> batch = new ArrayList<>(entryKeys.size() + tagKeys.size());
     for (byte[] key : entryKeys) {
       batch.add(KeyedCommand.of(key, commands.get(key)));
@@ -96,7 +101,7 @@ public final class ClusterStore implements RedisStore {
   @Override
   public List<byte @Nullable []> createVersions(
       List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
-    return fetch(List.of(), tagKeys, freshVersion, tagTtlMillis);
+    return fetch(List.of(), tagKeys, new boolean[tagKeys.size()], freshVersion, tagTtlMillis);
   }
 
   @Override

@@ -22,10 +22,11 @@ import redis.clients.jedis.util.Pool;
  *
  * <p>Reads are a pipeline of plain commands rather than a script: {@code GET} (or {@code MGET}) of
  * the entries and one {@code SET version fresh NX GET} per tag, which returns the stored version or
- * creates the absent one, atomically per key. A script call costs the server a Lua invocation that
- * plain commands do not, and a hit pays it on every request. Servers older than Redis 7.0 reject
- * {@code NX} together with {@code GET}; the first such reply switches the store to the {@link
- * RedisScripts#READ} script for good.
+ * creates the absent one, atomically per key; a version the caller knows to exist is read with a
+ * plain {@code GET}, which costs the server less still. A script call costs the server a Lua
+ * invocation that plain commands do not, and a hit pays it on every request. Servers older than
+ * Redis 7.0 reject {@code NX} together with {@code GET}; the first such reply switches the store to
+ * the {@link RedisScripts#READ} script for good.
  */
 public final class PooledStore implements RedisStore {
   private static final String SYNTAX_ERROR = "ERR syntax error";
@@ -59,14 +60,18 @@ public final class PooledStore implements RedisStore {
 
   @Override
   public List<byte @Nullable []> fetch(
-      List<byte[]> entryKeys, List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
+      List<byte[]> entryKeys,
+      List<byte[]> tagKeys,
+      boolean[] create,
+      byte[] freshVersion,
+      byte[] tagTtlMillis) {
     if (scriptedReads) {
       return scripted(entryKeys, tagKeys, freshVersion, tagTtlMillis);
     }
-    SetParams create = SetParams.setParams().nx();
+    SetParams creating = SetParams.setParams().nx();
     long ttl = TagVersions.parse(tagTtlMillis);
     if (ttl > 0) {
-      create.px(ttl);
+      creating.px(ttl);
     }
     int n = entryKeys.size();
     Response<byte[]> single = null;
@@ -78,8 +83,9 @@ public final class PooledStore implements RedisStore {
       } else if (n > 1) {
         many = p.mget(entryKeys.toArray(new byte[0][]));
       }
-      for (byte[] tag : tagKeys) {
-        versions.add(p.setGet(tag, freshVersion, create));
+      for (int i = 0; i < tagKeys.size(); i++) {
+        byte[] tag = tagKeys.get(i);
+        versions.add(create[i] ? p.setGet(tag, freshVersion, creating) : p.get(tag));
       }
       p.sync();
     } catch (JedisConnectionException e) {
@@ -95,10 +101,9 @@ public final class PooledStore implements RedisStore {
     for (int i = 0; i < versions.size(); i++) {
       byte[] v;
       try {
-        // Nil: the version was absent and is now the fresh one.
         v = versions.get(i).get();
-        if (v == null) {
-          v = freshVersion;
+        if (v == null && create[i]) {
+          v = freshVersion; // SET NX GET's nil: the version was absent and is now the fresh one
         }
       } catch (JedisDataException e) {
         String message = String.valueOf(e.getMessage());

@@ -18,12 +18,19 @@ public interface RedisStore extends AutoCloseable {
    *
    * @param entryKeys keys read as they are
    * @param tagKeys version keys read or created
+   * @param create per tag key, whether the read creates it when absent; where false the version is
+   *     only read (null when absent), which may cost the server less. Implementations may create
+   *     anyway.
    * @param freshVersion decimal text of a fresh version for absent tags
    * @param tagTtlMillis decimal text of the version TTL in milliseconds, {@code 0} for none
    * @return the values of the entry keys, then of the tag keys; null where absent
    */
   List<byte @Nullable []> fetch(
-      List<byte[]> entryKeys, List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis);
+      List<byte[]> entryKeys,
+      List<byte[]> tagKeys,
+      boolean[] create,
+      byte[] freshVersion,
+      byte[] tagTtlMillis);
 
   /**
    * Reads tag versions, creating absent ones and replacing any value that is not a decimal counter
