@@ -111,8 +111,11 @@ public final class RedisBackend implements CacheBackend {
   // TagVersions.parse of no digits at all is 0, which is ABSENT.
   private static final byte[] ABSENT_TEXT = {};
 
-  /** How many tag version keys a backend remembers as recently read present. */
-  static final int PRESENT_VERSIONS_REMEMBERED = 20_000;
+  /**
+   * How many tag version keys a backend remembers as read present lately, to read them with a plain
+   * {@code GET}: about 100 bytes each.
+   */
+  public static final int PRESENT_VERSIONS_REMEMBERED = 20_000;
 
   private final RedisStore store;
   private final long maxEntryBytes;

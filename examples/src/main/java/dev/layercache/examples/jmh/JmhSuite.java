@@ -199,7 +199,8 @@ public final class JmhSuite {
   public static String usage() {
     StringBuilder sb = new StringBuilder();
     sb.append(
-            "Usage: java -jar layercache-examples.jar jmh [--quick] [--groups LIST] [--out DIR]\n")
+            "Usage: java -jar layercache-examples.jar jmh [--quick] [--rounds N] [--groups LIST]"
+                + " [--out DIR]\n")
         .append("\nRuns the JMH suite and prints each cached operation's ratio to the raw client\n")
         .append("measured in the same run (time and bytes allocated per operation).\n\n")
         .append("  --quick        one short fork per benchmark (a smoke run; ratios are rough)\n")
