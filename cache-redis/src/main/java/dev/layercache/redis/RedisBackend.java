@@ -108,6 +108,7 @@ public final class RedisBackend implements CacheBackend {
   public static final int DEFAULT_PORT = 6379;
 
   private static final long MAX_REDIS_VALUE_BYTES = 512L << 20;
+  private static final byte[] NO_TTL = {'0'};
   // TagVersions.parse of no digits at all is 0, which is ABSENT.
   private static final byte[] ABSENT_TEXT = {};
 
@@ -131,7 +132,7 @@ public final class RedisBackend implements CacheBackend {
     this.maxEntryBytes = maxEntryBytes;
     this.tagTtlMillis =
         tagTtlMillis == 0
-            ? new byte[] {'0'}
+            ? NO_TTL
             : Long.toString(tagTtlMillis).getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -157,15 +158,11 @@ public final class RedisBackend implements CacheBackend {
   @Override
   public BackendRead read(String entryKey, String keyTagKey, List<String> tagKeys) {
     List<String> versionKeys = withKeyTag(keyTagKey, tagKeys);
+    boolean[] create = toCreate(versionKeys);
     List<byte @Nullable []> values =
-        store.fetch(
-            List.of(bytes(entryKey)),
-            encode(versionKeys),
-            toCreate(versionKeys),
-            fresh(),
-            tagTtlMillis);
+        store.fetch(List.of(bytes(entryKey)), encode(versionKeys), create, fresh(), tagTtlMillis);
     long[] versions = versions(values, 1, versionKeys.size());
-    remember(versionKeys, versions);
+    remember(versionKeys, create, versions);
     return new FetchedRead(values.get(0), versionKeys, versions);
   }
 
@@ -176,16 +173,17 @@ public final class RedisBackend implements CacheBackend {
     List<String> versionKeys = new ArrayList<>(n + tagKeys.size());
     versionKeys.addAll(keyTagKeys);
     versionKeys.addAll(tagKeys);
+    boolean[] create = toCreate(versionKeys);
     List<byte @Nullable []> values =
-        store.fetch(
-            encode(entryKeys), encode(versionKeys), toCreate(versionKeys), fresh(), tagTtlMillis);
-    remember(versionKeys, versions(values, n, versionKeys.size()));
-    long[] shared = versions(values, 2 * n, tagKeys.size());
+        store.fetch(encode(entryKeys), encode(versionKeys), create, fresh(), tagTtlMillis);
+    // Key tags first, then the shared tags.
+    long[] all = versions(values, n, versionKeys.size());
+    remember(versionKeys, create, all);
     List<BackendRead> reads = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      long[] v = new long[1 + shared.length];
-      v[0] = TagVersions.parse(orEmpty(values.get(n + i)));
-      System.arraycopy(shared, 0, v, 1, shared.length);
+      long[] v = new long[1 + tagKeys.size()];
+      v[0] = all[i];
+      System.arraycopy(all, n, v, 1, tagKeys.size());
       reads.add(new FetchedRead(values.get(i), withKeyTag(keyTagKeys.get(i), tagKeys), v));
     }
     return reads;
@@ -197,7 +195,7 @@ public final class RedisBackend implements CacheBackend {
     List<byte @Nullable []> values =
         createAbsent ? store.createVersions(keys, fresh(), tagTtlMillis) : store.get(keys);
     long[] versions = versions(values, 0, keys.size());
-    remember(tagKeys, versions);
+    remember(tagKeys, null, versions);
     return versions;
   }
 
@@ -237,11 +235,21 @@ public final class RedisBackend implements CacheBackend {
     return create;
   }
 
-  private void remember(List<String> versionKeys, long[] versions) {
+  /**
+   * Records what a read learnt about each version. Only changes are written, so that a hit, whose
+   * versions are all known already, costs the set no write.
+   *
+   * @param created per key, whether it was unknown before the read ({@link #toCreate}); null if not
+   *     looked up
+   */
+  private void remember(List<String> versionKeys, boolean @Nullable [] created, long[] versions) {
     for (int i = 0; i < versions.length; i++) {
+      boolean wasKnown = created != null && !created[i];
       if (versions[i] > 0) {
-        present.put(versionKeys.get(i), Boolean.TRUE);
-      } else {
+        if (!wasKnown) {
+          present.put(versionKeys.get(i), Boolean.TRUE);
+        }
+      } else if (wasKnown || created == null) {
         present.invalidate(versionKeys.get(i));
       }
     }

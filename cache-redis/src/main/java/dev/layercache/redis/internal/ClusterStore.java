@@ -211,10 +211,7 @@ public final class ClusterStore implements RedisStore {
         JedisDataException e = (JedisDataException) replies[i];
         // A key of another type, planted by another client, reads as absent (as in MGET); the
         // next write of an entry replaces it, and the version scripts replace such versions.
-        replies[i] =
-            String.valueOf(e.getMessage()).startsWith("WRONGTYPE")
-                ? null
-                : retryAlone(batch.get(i), e);
+        replies[i] = PooledStore.isWrongType(e) ? null : retryAlone(batch.get(i), e);
       }
     }
     return replies;

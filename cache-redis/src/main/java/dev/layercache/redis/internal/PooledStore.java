@@ -30,7 +30,6 @@ import redis.clients.jedis.util.Pool;
  */
 public final class PooledStore implements RedisStore {
   private static final String SYNTAX_ERROR = "ERR syntax error";
-  private static final String WRONG_TYPE = "WRONGTYPE";
   private static final String OUT_OF_MEMORY = "OOM";
 
   private final UnifiedJedis jedis;
@@ -111,7 +110,7 @@ public final class PooledStore implements RedisStore {
           scriptedReads = true;
           return scripted(entryKeys, tagKeys, freshVersion, tagTtlMillis);
         }
-        if (message.startsWith(WRONG_TYPE)) {
+        if (isWrongType(e)) {
           // Another client's key of another type: absent, which the core repairs before loading.
           v = null;
         } else if (message.startsWith(OUT_OF_MEMORY)) {
@@ -121,7 +120,7 @@ public final class PooledStore implements RedisStore {
           if (unreadable == null) {
             unreadable = new ArrayList<>();
           }
-          unreadable.add(n + i);
+          unreadable.add(i);
         } else {
           // Anything else (READONLY from a demoted master during a failover, a denied command)
           // fails the read: a replica's versions may lag the master's bumps.
@@ -131,13 +130,13 @@ public final class PooledStore implements RedisStore {
       values.add(v);
     }
     if (unreadable != null) {
-      byte[][] keys = new byte[unreadable.size()][];
-      for (int i = 0; i < keys.length; i++) {
-        keys[i] = tagKeys.get(unreadable.get(i) - n);
+      List<byte[]> keys = new ArrayList<>(unreadable.size());
+      for (int tag : unreadable) {
+        keys.add(tagKeys.get(tag));
       }
-      List<byte @Nullable []> again = get(Arrays.asList(keys));
-      for (int i = 0; i < keys.length; i++) {
-        values.set(unreadable.get(i), again.get(i));
+      List<byte @Nullable []> again = get(keys);
+      for (int u = 0; u < keys.size(); u++) {
+        values.set(n + unreadable.get(u), again.get(u));
       }
     }
     return values;
@@ -148,11 +147,19 @@ public final class PooledStore implements RedisStore {
     try {
       return reply.get();
     } catch (JedisDataException e) {
-      if (String.valueOf(e.getMessage()).startsWith(WRONG_TYPE)) {
+      if (isWrongType(e)) {
         return null;
       }
       throw e;
     }
+  }
+
+  /**
+   * Whether a reply is Redis's {@code WRONGTYPE} error: the key holds another type, written by
+   * another client, which every read of the backend takes as absent.
+   */
+  static boolean isWrongType(JedisDataException e) {
+    return String.valueOf(e.getMessage()).startsWith("WRONGTYPE");
   }
 
   @Override

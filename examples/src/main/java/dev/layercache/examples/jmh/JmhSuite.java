@@ -30,15 +30,15 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * allocated per operation ({@code -prof gc}).
  *
  * <p>Remote groups run in <em>rounds</em>: each round gives every benchmark of the group one fork,
- * one after the other, so that a cached operation and its baseline are measured minutes apart at
- * most. Loopback latency on small virtual machines moves 30-50% between forks, mostly with where
- * the scheduler puts the client and server threads; a ratio taken inside one round cancels what the
- * two forks share, and the median over rounds drops the rounds where they did not. The table shows
- * each benchmark's median over rounds; the ratios are the medians of the per-round ratios, with
- * their range.
+ * one after the other, so that a cached operation and its baseline are measured within about a
+ * minute of each other. Loopback latency on small virtual machines moves 30-50% between forks,
+ * mostly with where the scheduler puts the client and server threads; a ratio taken inside one
+ * round cancels what the two forks share, and the median over rounds drops the rounds where they
+ * did not. The table shows each benchmark's median over rounds; the ratios are the medians of the
+ * per-round ratios, with their range.
  *
  * <pre>
- * java -jar examples/target/layercache-examples.jar jmh            # the full suite, about 25 min
+ * java -jar examples/target/layercache-examples.jar jmh            # the full suite, about 40 min
  * java -jar examples/target/layercache-examples.jar jmh --quick    # one short fork each, about 6 min
  * java -jar examples/target/layercache-examples.jar jmh --groups redis,memcached
  * </pre>
@@ -350,8 +350,8 @@ public final class JmhSuite {
             Locale.ROOT,
             "%nRatios to the raw operation of the same run (time: mean, or p50 and p99; B/op);"
                 + "%nwith rounds, the median of the per-round ratios and [their range]%n"));
-    Map<String, List<double[]>> pairs = new LinkedHashMap<>();
-    Map<String, Measured> firstSubject = new LinkedHashMap<>();
+    // One series per comparison, parameters and threads; one ratio triple per round.
+    Map<String, Series> series = new LinkedHashMap<>();
     for (Measured subject : all) {
       for (Comparison c : COMPARISONS) {
         if (!c.benchmarkClass().equals(subject.benchmarkClass())
@@ -366,11 +366,11 @@ public final class JmhSuite {
         if (base == null) {
           continue;
         }
-        String pair =
-            c.subject() + '|' + c.baseline() + '|' + subject.params() + '|' + subject.threads();
-        firstSubject.putIfAbsent(pair, subject);
-        pairs
-            .computeIfAbsent(pair, k -> new ArrayList<>())
+        series
+            .computeIfAbsent(
+                c.subject() + '|' + c.baseline() + '|' + subject.params() + '|' + subject.threads(),
+                k -> new Series(c, subject, new ArrayList<>()))
+            .rounds()
             .add(
                 new double[] {
                   subject.sampled() ? subject.p50() / base.p50() : subject.mean() / base.mean(),
@@ -379,10 +379,9 @@ public final class JmhSuite {
                 });
       }
     }
-    for (Map.Entry<String, List<double[]>> e : pairs.entrySet()) {
-      String[] parts = e.getKey().split("\\|", -1);
-      Measured subject = firstSubject.get(e.getKey());
-      List<double[]> r = e.getValue();
+    for (Series e : series.values()) {
+      Measured subject = e.subject();
+      List<double[]> r = e.rounds();
       String time =
           subject.sampled()
               ? String.format(Locale.ROOT, "p50 %s  p99 %s", summary(r, 0), summary(r, 1))
@@ -391,8 +390,8 @@ public final class JmhSuite {
           String.format(
               Locale.ROOT,
               "  %s vs %s%s, %d thread%s: %s  B/op %s%n",
-              parts[0],
-              parts[1],
+              e.comparison().subject(),
+              e.comparison().baseline(),
               subject.params().isEmpty() ? "" : " " + subject.params(),
               subject.threads(),
               subject.threads() == 1 ? "" : "s",
@@ -401,6 +400,12 @@ public final class JmhSuite {
     }
     return sb.toString();
   }
+
+  /**
+   * The rounds of one comparison: its first subject measurement (for the labels) and, per round,
+   * the time ratio (mean or p50), the p99 ratio and the bytes ratio.
+   */
+  private record Series(Comparison comparison, Measured subject, List<double[]> rounds) {}
 
   /** The median of one column of per-round ratios, and their range when there are several. */
   static String summary(List<double[]> rounds, int column) {
