@@ -50,15 +50,16 @@ import redis.clients.jedis.providers.PooledConnectionProvider;
  * <p>What each operation costs:
  *
  * <ul>
- *   <li>a read (hit or miss) is one round trip: one pipeline of {@code GET} for the entry and
- *       {@code SET version fresh NX GET} for each of its tags, which returns the stored version or
- *       creates an absent one, so a miss followed by its fill costs two (the read, {@code SET ...
- *       PX}). Versions this backend read lately (up to {@value #PRESENT_VERSIONS_REMEMBERED}) are
- *       read with a plain {@code GET}; if one was lost meanwhile, that miss costs one more round
- *       trip, to create it. Plain commands cost the server less than a script call, which a hit
- *       would pay on every request; servers before Redis 7.0, which reject {@code NX} with {@code
- *       GET}, are detected at the first read and read through one {@code EVALSHA} instead (see
- *       {@link Builder#scriptedReads(boolean)});
+ *   <li>a read (hit or miss) is one round trip. Versions this backend read lately (up to {@value
+ *       #PRESENT_VERSIONS_REMEMBERED}) are read in one {@code MGET} with the entry, so such a hit
+ *       is one command, as a raw {@code GET} is; any other version is read in the same pipeline by
+ *       {@code SET version fresh NX GET}, which returns the stored version or creates an absent
+ *       one, so a miss followed by its fill costs two (the read, {@code SET ... PX}). If a
+ *       remembered version was lost meanwhile, that miss costs one more round trip, to create it.
+ *       Plain commands cost the server less than a script call, which a hit would pay on every
+ *       request; servers before Redis 7.0, which reject {@code NX} with {@code GET}, are detected
+ *       at the first read and read through one {@code EVALSHA} instead (see {@link
+ *       Builder#scriptedReads(boolean)});
  *   <li>{@code getAll} of N keys is one round trip;
  *   <li>a tag bump, and an eviction (key tag bump plus {@code DEL}), is one {@code EVALSHA}.
  * </ul>
@@ -121,8 +122,9 @@ public final class RedisBackend implements CacheBackend {
   private final RedisStore store;
   private final long maxEntryBytes;
   private final byte[] tagTtlMillis;
-  // Versions read present lately are read with a plain GET, which costs the server less than the
-  // SET NX GET that creates an absent one. One that has been lost since reads as absent: the entry
+  // Versions read present lately are read in the entry's MGET, which costs the server less than
+  // the SET NX GET that creates an absent one. One that has been lost since reads as absent: the
+  // entry
   // is a miss and the core creates the version before loading (one more round trip, only then).
   private final Cache<String, Boolean> present =
       Caffeine.newBuilder().maximumSize(PRESENT_VERSIONS_REMEMBERED).build();

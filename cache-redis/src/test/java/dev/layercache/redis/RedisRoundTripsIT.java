@@ -11,24 +11,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /**
- * Round trips per operation, counted by the server on a server of the test's own: requests are the
- * read events the server processed ({@code INFO stats total_reads_processed}; a pipeline sent in
- * one write is one), and the commands they carried come from {@code INFO commandstats}. Both are
- * reset before each action; the test's own {@code INFO} calls are taken off.
+ * Round trips per operation on a standalone server of the test's own, counted by the server (see
+ * {@link ServerTraffic}).
  */
 class RedisRoundTripsIT {
-  // This test's own INFO and CONFIG RESETSTAT, and the pool's background health checks.
-  private static final Set<String> NOT_OURS = Set.of("info", "config|resetstat", "ping");
-  // Commands a script runs are counted by commandstats too, but are no requests of their own.
-  private static final Set<String> SCRIPTED = Set.of("incrby", "incr", "pexpire", "del");
   private static final CachePolicy POLICY =
       CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags("articles", "user:7").build();
 
@@ -72,14 +64,14 @@ class RedisRoundTripsIT {
   @Test
   void missAndFill_ofNewKey_isTwoRoundTrips_thenHit_isOneRequestOfPlainCommands() {
     CacheKey key = CacheKey.of("article", 1);
-    Traffic miss = traffic(() -> cache.get(key, String.class, POLICY, () -> "v"));
-    assertThat(miss.requests).isEqualTo(2);
+    ServerTraffic.Traffic miss = traffic(() -> cache.get(key, String.class, POLICY, () -> "v"));
+    assertThat(miss.requests()).isEqualTo(2);
     // The new key tag's version is created by SET NX GET in the read's request; the fill is a SET.
-    assertThat(miss.commands).containsEntry("set", 2L).doesNotContainKey("evalsha");
-    Traffic hit = traffic(() -> cache.get(key, String.class, POLICY, () -> "x"));
-    assertThat(hit.requests).isEqualTo(1);
-    // The entry, the key tag and both policy tags, all versions read lately: plain GETs.
-    assertThat(hit.commands).isEqualTo(Map.of("get", 4L));
+    assertThat(miss.commands()).containsEntry("set", 2L).doesNotContainKey("evalsha");
+    ServerTraffic.Traffic hit = traffic(() -> cache.get(key, String.class, POLICY, () -> "x"));
+    assertThat(hit.requests()).isEqualTo(1);
+    // The entry, the key tag and both policy tags, all versions read lately: one MGET.
+    assertThat(hit.commands()).isEqualTo(Map.of("mget", 1L));
   }
 
   @Test
@@ -88,9 +80,9 @@ class RedisRoundTripsIT {
     assertThat(cache.get(key, String.class, POLICY, () -> "v1")).isEqualTo("v1");
     assertThat(cache.get(key, String.class, POLICY, () -> "x")).isEqualTo("v1");
     admin.del(key.keyTagKey("rt"));
-    Traffic miss = traffic(() -> cache.get(key, String.class, POLICY, () -> "v2"));
-    // The read (a plain GET finds the version gone), its creation (the script), the fill.
-    assertThat(miss.requests).isEqualTo(3);
+    ServerTraffic.Traffic miss = traffic(() -> cache.get(key, String.class, POLICY, () -> "v2"));
+    // The read (the MGET finds the version gone), its creation (the script), the fill.
+    assertThat(miss.requests()).isEqualTo(3);
     assertThat(cache.get(key, String.class, POLICY, () -> "v3")).isEqualTo("v2");
   }
 
@@ -98,8 +90,8 @@ class RedisRoundTripsIT {
   void missAndFill_afterTagBump_isTwoRoundTrips() {
     CacheKey key = CacheKey.of("article", 2);
     cache.get(key, String.class, POLICY, () -> "v1");
-    assertThat(traffic(() -> cache.invalidateTags("user:7")).requests).isEqualTo(1);
-    assertThat(traffic(() -> cache.get(key, String.class, POLICY, () -> "v2")).requests)
+    assertThat(traffic(() -> cache.invalidateTags("user:7")).requests()).isEqualTo(1);
+    assertThat(traffic(() -> cache.get(key, String.class, POLICY, () -> "v2")).requests())
         .isEqualTo(2);
     assertThat(cache.get(key, String.class, POLICY, () -> "v3")).isEqualTo("v2");
   }
@@ -107,11 +99,11 @@ class RedisRoundTripsIT {
   @Test
   void scriptedReads_hitIsOneScriptCall_missAndFillTwo() {
     CacheKey key = CacheKey.of("article", 4);
-    assertThat(traffic(() -> scripted.get(key, String.class, POLICY, () -> "v")).requests)
+    assertThat(traffic(() -> scripted.get(key, String.class, POLICY, () -> "v")).requests())
         .isEqualTo(2);
-    Traffic hit = traffic(() -> scripted.get(key, String.class, POLICY, () -> "x"));
-    assertThat(hit.requests).isEqualTo(1);
-    assertThat(hit.commands).containsEntry("evalsha", 1L).doesNotContainKey("set");
+    ServerTraffic.Traffic hit = traffic(() -> scripted.get(key, String.class, POLICY, () -> "x"));
+    assertThat(hit.requests()).isEqualTo(1);
+    assertThat(hit.commands()).containsEntry("evalsha", 1L).doesNotContainKey("set");
   }
 
   @Test
@@ -121,7 +113,7 @@ class RedisRoundTripsIT {
       keys.add(CacheKey.of("bulk", i));
       cache.put(keys.get(i), "v" + i, POLICY);
     }
-    Traffic t =
+    ServerTraffic.Traffic t =
         traffic(
             () -> {
               try {
@@ -133,52 +125,20 @@ class RedisRoundTripsIT {
                 throw new IllegalStateException(e);
               }
             });
-    assertThat(t.requests).isEqualTo(1);
-    // One MGET of the 20 entries; their 20 key tags and the 2 policy tags, created by the puts.
-    assertThat(t.commands).isEqualTo(Map.of("mget", 1L, "get", 22L));
+    assertThat(t.requests()).isEqualTo(1);
+    // One MGET of the 20 entries, their 20 key tags and the 2 policy tags, created by the puts.
+    assertThat(t.commands()).isEqualTo(Map.of("mget", 1L));
   }
 
   @Test
   void evict_isOneRoundTrip() {
     CacheKey key = CacheKey.of("article", 3);
     cache.put(key, "v", POLICY);
-    assertThat(traffic(() -> cache.evict(key)).requests).isEqualTo(1);
+    assertThat(traffic(() -> cache.evict(key)).requests()).isEqualTo(1);
     assertThat(cache.get(key, String.class)).isNull();
   }
 
-  /** What the server received while an action ran. */
-  private record Traffic(long requests, Map<String, Long> commands) {}
-
-  private static Traffic traffic(Runnable action) {
-    admin.configResetStat();
-    action.run();
-    // The read event of this INFO is counted before it runs; CONFIG RESETSTAT's was reset by it.
-    String stats = admin.info("stats");
-    long requests = field(stats, "total_reads_processed") - 1;
-    Map<String, Long> commands = new TreeMap<>();
-    for (String line : admin.info("commandstats").split("\r?\n")) {
-      if (!line.startsWith("cmdstat_")) {
-        continue;
-      }
-      String command = line.substring("cmdstat_".length(), line.indexOf(':'));
-      int from = line.indexOf("calls=") + "calls=".length();
-      long calls = Long.parseLong(line.substring(from, line.indexOf(',', from)));
-      if (command.equals("ping")) {
-        requests -= calls; // a pooled connection's health check, not the action's
-      }
-      if (!NOT_OURS.contains(command) && !SCRIPTED.contains(command)) {
-        commands.put(command, calls);
-      }
-    }
-    return new Traffic(requests, commands);
-  }
-
-  private static long field(String info, String name) {
-    for (String line : info.split("\r?\n")) {
-      if (line.startsWith(name + ":")) {
-        return Long.parseLong(line.substring(name.length() + 1).trim());
-      }
-    }
-    throw new IllegalStateException("INFO has no " + name + ": " + info);
+  private static ServerTraffic.Traffic traffic(Runnable action) {
+    return ServerTraffic.measure(List.of(admin), action);
   }
 }

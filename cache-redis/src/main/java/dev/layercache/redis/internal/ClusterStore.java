@@ -30,9 +30,10 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * A Redis Cluster. Keys of one operation live in different slots, so multi-key commands and scripts
- * are out: every key gets its own command (a single-key script for tag versions), commands are
- * grouped by the node that serves their slot, each group is sent as one pipeline, and the groups
- * run in parallel — one round trip per node, the nodes at the same time.
+ * are out: every key gets its own command (a single-key script for a tag version not known to
+ * exist, which creates it when absent; a plain {@code GET} for the others), commands are grouped by
+ * the node that serves their slot, each group is sent as one pipeline, and the groups run in
+ * parallel — one round trip per node, the nodes at the same time.
  *
  * <p>A command answered with a redirection ({@code MOVED} during a failover or resharding, {@code
  * ASK} during a slot migration) or {@code NOSCRIPT} (a promoted replica) is sent again on its own
@@ -81,19 +82,24 @@ public final class ClusterStore implements RedisStore {
       boolean[] create,
       byte[] freshVersion,
       byte[] tagTtlMillis) {
-    // Every version is read through the single-key script, which creates it when absent.
+    // A version the caller knows to exist is a plain GET; any other is read through the single-key
+    // script, which creates it when absent.
     List<KeyedCommand> batch = new ArrayList<>(entryKeys.size() + tagKeys.size());
     for (byte[] key : entryKeys) {
       batch.add(KeyedCommand.of(key, commands.get(key)));
     }
-    for (byte[] key : tagKeys) {
-      batch.add(script(RedisScripts.READ, key, PooledStore.count(0), freshVersion, tagTtlMillis));
+    for (int i = 0; i < tagKeys.size(); i++) {
+      byte[] key = tagKeys.get(i);
+      batch.add(
+          create[i]
+              ? script(RedisScripts.READ, key, PooledStore.count(0), freshVersion, tagTtlMillis)
+              : KeyedCommand.of(key, commands.get(key)));
     }
     Object[] replies = execute(batch);
     List<byte @Nullable []> values = new ArrayList<>(replies.length);
     for (int i = 0; i < replies.length; i++) {
-      values.add(
-          i < entryKeys.size() ? (byte[]) replies[i] : PooledStore.values(replies[i], 1).get(0));
+      boolean scripted = i >= entryKeys.size() && create[i - entryKeys.size()];
+      values.add(scripted ? PooledStore.values(replies[i], 1).get(0) : (byte[]) replies[i]);
     }
     return values;
   }
@@ -101,7 +107,9 @@ public final class ClusterStore implements RedisStore {
   @Override
   public List<byte @Nullable []> createVersions(
       List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
-    return fetch(List.of(), tagKeys, new boolean[tagKeys.size()], freshVersion, tagTtlMillis);
+    boolean[] create = new boolean[tagKeys.size()];
+    Arrays.fill(create, true);
+    return fetch(List.of(), tagKeys, create, freshVersion, tagTtlMillis);
   }
 
   @Override

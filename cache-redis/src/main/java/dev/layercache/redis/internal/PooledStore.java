@@ -20,13 +20,14 @@ import redis.clients.jedis.util.Pool;
  * A standalone server or a Sentinel-managed master, through one pooled Jedis client: every
  * operation is one command or one pipeline, so one round trip.
  *
- * <p>Reads are a pipeline of plain commands rather than a script: {@code GET} (or {@code MGET}) of
- * the entries and one {@code SET version fresh NX GET} per tag, which returns the stored version or
- * creates the absent one, atomically per key; a version the caller knows to exist is read with a
- * plain {@code GET}, which costs the server less still. A script call costs the server a Lua
- * invocation that plain commands do not, and a hit pays it on every request. Servers older than
- * Redis 7.0 reject {@code NX} together with {@code GET}; the first such reply switches the store to
- * the {@link RedisScripts#READ} script for good.
+ * <p>Reads are plain commands rather than a script: one {@code MGET} of the entries and of every
+ * tag version the caller knows to exist, so a hit whose versions were read lately is one command,
+ * as a raw {@code GET} is; a version not known to exist is read with {@code SET version fresh NX
+ * GET} in the same pipeline, which returns the stored version or creates the absent one, atomically
+ * per key. A script call costs the server a Lua invocation that plain commands do not, and a hit
+ * would pay it on every request. Servers older than Redis 7.0 reject {@code NX} together with
+ * {@code GET}; the first such reply switches the store to the {@link RedisScripts#READ} script for
+ * good.
  */
 public final class PooledStore implements RedisStore {
   private static final String SYNTAX_ERROR = "ERR syntax error";
@@ -67,41 +68,62 @@ public final class PooledStore implements RedisStore {
     if (scriptedReads) {
       return scripted(entryKeys, tagKeys, freshVersion, tagTtlMillis);
     }
-    SetParams creating = SetParams.setParams().nx();
-    long ttl = TagVersions.parse(tagTtlMillis);
-    if (ttl > 0) {
-      creating.px(ttl);
-    }
     int n = entryKeys.size();
-    Response<byte[]> single = null;
-    Response<List<byte[]>> many = null;
-    List<Response<byte[]>> versions = new ArrayList<>(tagKeys.size());
-    try (AbstractPipeline p = jedis.pipelined()) {
-      if (n == 1) {
-        single = p.get(entryKeys.get(0));
-      } else if (n > 1) {
-        many = p.mget(entryKeys.toArray(new byte[0][]));
+    // One MGET carries the entries and every version the caller knows to exist: a hit whose
+    // versions were all read lately is one command, as a raw GET is. MGET reads a key of another
+    // type (planted by another client) as absent, which the core repairs before loading.
+    List<byte[]> read = new ArrayList<>(n + tagKeys.size());
+    read.addAll(entryKeys);
+    int creating = 0;
+    for (int i = 0; i < tagKeys.size(); i++) {
+      if (create[i]) {
+        creating++;
+      } else {
+        read.add(tagKeys.get(i));
       }
-      for (int i = 0; i < tagKeys.size(); i++) {
-        byte[] tag = tagKeys.get(i);
-        versions.add(create[i] ? p.setGet(tag, freshVersion, creating) : p.get(tag));
+    }
+    List<byte @Nullable []> got;
+    List<Response<byte[]>> created = new ArrayList<>(creating);
+    try {
+      if (creating == 0) {
+        got = jedis.mget(read.toArray(new byte[0][]));
+      } else {
+        SetParams params = SetParams.setParams().nx();
+        long ttl = TagVersions.parse(tagTtlMillis);
+        if (ttl > 0) {
+          params.px(ttl);
+        }
+        Response<List<byte[]>> many = null;
+        try (AbstractPipeline p = jedis.pipelined()) {
+          if (!read.isEmpty()) {
+            many = p.mget(read.toArray(new byte[0][]));
+          }
+          for (int i = 0; i < tagKeys.size(); i++) {
+            if (create[i]) {
+              created.add(p.setGet(tagKeys.get(i), freshVersion, params));
+            }
+          }
+          p.sync();
+        }
+        got = many == null ? List.of() : many.get();
       }
-      p.sync();
     } catch (JedisConnectionException e) {
       throw dropIdle(e);
     }
     List<byte @Nullable []> values = new ArrayList<>(n + tagKeys.size());
-    if (single != null) {
-      values.add(entry(single));
-    } else if (many != null) {
-      values.addAll(many.get());
-    }
+    values.addAll(got.subList(0, n));
+    int nextRead = n;
+    int nextCreated = 0;
     List<Integer> unreadable = null;
-    for (int i = 0; i < versions.size(); i++) {
+    for (int i = 0; i < tagKeys.size(); i++) {
+      if (!create[i]) {
+        values.add(got.get(nextRead++));
+        continue;
+      }
       byte[] v;
       try {
-        v = versions.get(i).get();
-        if (v == null && create[i]) {
+        v = created.get(nextCreated++).get();
+        if (v == null) {
           v = freshVersion; // SET NX GET's nil: the version was absent and is now the fresh one
         }
       } catch (JedisDataException e) {
@@ -140,18 +162,6 @@ public final class PooledStore implements RedisStore {
       }
     }
     return values;
-  }
-
-  /** An entry key of another type (planted by another client) reads as absent, as in MGET. */
-  private static byte @Nullable [] entry(Response<byte[]> reply) {
-    try {
-      return reply.get();
-    } catch (JedisDataException e) {
-      if (isWrongType(e)) {
-        return null;
-      }
-      throw e;
-    }
   }
 
   /**

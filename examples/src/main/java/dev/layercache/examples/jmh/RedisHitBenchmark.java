@@ -27,9 +27,9 @@ import redis.clients.jedis.JedisPooled;
 
 /**
  * A {@code LayerCache.get} hit on Redis against a raw Jedis {@code GET} of the same stored bytes,
- * on the same connection pool. The cache hit pays for one pipeline ({@code GET} of the entry,
- * {@code SET ... NX GET} of its key tag's version), decoding the entry header, checking versions
- * and decoding the value with Jackson; the raw call only fetches bytes. {@link
+ * on the same connection pool. The cache hit pays for one {@code MGET} of the entry and its key
+ * tag's version (a version the backend has read before), decoding the entry header, checking
+ * versions and decoding the value with Jackson; the raw call only fetches bytes. {@link
  * #layerCacheGetScripted} reads the same entry through the backend's Lua script instead, as it does
  * on servers before Redis 7.0.
  *
