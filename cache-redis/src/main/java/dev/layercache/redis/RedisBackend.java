@@ -162,7 +162,12 @@ public final class RedisBackend implements CacheBackend {
     List<String> versionKeys = withKeyTag(keyTagKey, tagKeys);
     boolean[] create = toCreate(versionKeys);
     List<byte @Nullable []> values =
-        store.fetch(List.of(bytes(entryKey)), encode(versionKeys), create, fresh(), tagTtlMillis);
+        store.fetch(
+            List.of(bytes(entryKey)),
+            encode(versionKeys),
+            create,
+            RedisBackend::fresh,
+            tagTtlMillis);
     long[] versions = versions(values, 1, versionKeys.size());
     remember(versionKeys, create, versions);
     return new FetchedRead(values.get(0), versionKeys, versions);
@@ -177,7 +182,8 @@ public final class RedisBackend implements CacheBackend {
     versionKeys.addAll(tagKeys);
     boolean[] create = toCreate(versionKeys);
     List<byte @Nullable []> values =
-        store.fetch(encode(entryKeys), encode(versionKeys), create, fresh(), tagTtlMillis);
+        store.fetch(
+            encode(entryKeys), encode(versionKeys), create, RedisBackend::fresh, tagTtlMillis);
     // Key tags first, then the shared tags.
     long[] all = versions(values, n, versionKeys.size());
     remember(versionKeys, create, all);

@@ -12,6 +12,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.ClusterCommandObjects;
 import redis.clients.jedis.CommandObject;
@@ -80,8 +81,9 @@ public final class ClusterStore implements RedisStore {
       List<byte[]> entryKeys,
       List<byte[]> tagKeys,
       boolean[] create,
-      byte[] freshVersion,
+      Supplier<byte[]> freshVersions,
       byte[] tagTtlMillis) {
+    byte[] freshVersion = null;
     // A version the caller knows to exist is a plain GET; any other is read through the single-key
     // script, which creates it when absent.
     List<KeyedCommand> batch = new ArrayList<>(entryKeys.size() + tagKeys.size());
@@ -90,10 +92,14 @@ public final class ClusterStore implements RedisStore {
     }
     for (int i = 0; i < tagKeys.size(); i++) {
       byte[] key = tagKeys.get(i);
-      batch.add(
-          create[i]
-              ? script(RedisScripts.READ, key, PooledStore.count(0), freshVersion, tagTtlMillis)
-              : KeyedCommand.of(key, commands.get(key)));
+      if (create[i]) {
+        if (freshVersion == null) {
+          freshVersion = freshVersions.get();
+        }
+        batch.add(script(RedisScripts.READ, key, PooledStore.count(0), freshVersion, tagTtlMillis));
+      } else {
+        batch.add(KeyedCommand.of(key, commands.get(key)));
+      }
     }
     Object[] replies = execute(batch);
     List<byte @Nullable []> values = new ArrayList<>(replies.length);
@@ -109,7 +115,7 @@ public final class ClusterStore implements RedisStore {
       List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
     boolean[] create = new boolean[tagKeys.size()];
     Arrays.fill(create, true);
-    return fetch(List.of(), tagKeys, create, freshVersion, tagTtlMillis);
+    return fetch(List.of(), tagKeys, create, () -> freshVersion, tagTtlMillis);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.layercache.redis.internal;
 
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +22,8 @@ public interface RedisStore extends AutoCloseable {
    * @param create per tag key, whether the read creates it when absent; where false the version is
    *     only read (null when absent), which may cost the server less. Implementations may create
    *     anyway.
-   * @param freshVersion decimal text of a fresh version for absent tags
+   * @param freshVersion makes the decimal text of a fresh version for absent tags, asked only when
+   *     the read may create one (a hit on known versions needs none)
    * @param tagTtlMillis decimal text of the version TTL in milliseconds, {@code 0} for none
    * @return the values of the entry keys, then of the tag keys; null where absent
    */
@@ -29,7 +31,7 @@ public interface RedisStore extends AutoCloseable {
       List<byte[]> entryKeys,
       List<byte[]> tagKeys,
       boolean[] create,
-      byte[] freshVersion,
+      Supplier<byte[]> freshVersion,
       byte[] tagTtlMillis);
 
   /**

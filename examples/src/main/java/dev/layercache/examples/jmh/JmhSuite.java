@@ -78,6 +78,7 @@ public final class JmhSuite {
           new Comparison("RedisHitBenchmark", "layerCacheGet", "rawJedisGet"),
           new Comparison("RedisHitBenchmark", "layerCacheGet", "rawJedisGetAndDecode"),
           new Comparison("RedisHitBenchmark", "layerCacheGetScripted", "rawJedisGet"),
+          new Comparison("RedisHitBenchmark", "rawJedisMgetOfEntryAndVersion", "rawJedisGet"),
           new Comparison("MemcachedHitBenchmark", "layerCacheGetHit", "rawSpymemcachedGet"),
           new Comparison(
               "MemcachedHitBenchmark", "layerCacheGetHit", "rawSpymemcachedGetAndDecode"),

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -72,6 +73,7 @@ public class RedisHitBenchmark {
   private CacheKey key;
   private byte[] rawKey;
   private byte[] jsonKey;
+  private byte[] keyTagKey;
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicLong loads = new AtomicLong();
   // Counts the calls that were not hits; the teardown fails the run if there were any.
@@ -111,6 +113,7 @@ public class RedisHitBenchmark {
     cache.put(key, sampleProfile(), POLICY);
     rawKey = key.entryKey(NAMESPACE).getBytes(StandardCharsets.UTF_8);
     jsonKey = "bench:raw-json:42".getBytes(StandardCharsets.UTF_8);
+    keyTagKey = key.keyTagKey(NAMESPACE).getBytes(StandardCharsets.UTF_8);
     pool.set(jsonKey, json.writeValueAsBytes(sampleProfile()));
     if (pool.get(rawKey) == null || layerCacheGet() == null || layerCacheGetScripted() == null) {
       throw new IllegalStateException("the entry was not stored");
@@ -159,6 +162,17 @@ public class RedisHitBenchmark {
   @Benchmark
   public byte[] rawJedisGet() {
     return pool.get(rawKey);
+  }
+
+  /**
+   * The raw client fetching what the hit's one command fetches, the entry and its key tag's
+   * version, without decoding anything: the cost of the protocol alone.
+   *
+   * @return the two values
+   */
+  @Benchmark
+  public List<byte[]> rawJedisMgetOfEntryAndVersion() {
+    return pool.mget(rawKey, keyTagKey);
   }
 
   /**
