@@ -124,8 +124,7 @@ public final class RedisBackend implements CacheBackend {
   private final byte[] tagTtlMillis;
   // Versions read present lately are read in the entry's MGET, which costs the server less than
   // the SET NX GET that creates an absent one. One that has been lost since reads as absent: the
-  // entry
-  // is a miss and the core creates the version before loading (one more round trip, only then).
+  // entry is a miss and the core creates the version before loading (one more round trip).
   private final Cache<String, Boolean> present =
       Caffeine.newBuilder().maximumSize(PRESENT_VERSIONS_REMEMBERED).build();
 
