@@ -68,24 +68,8 @@ class RedisClusterRoundTripsIT {
   }
 
   @Test
-  void getAll_ofManyHits_isOneRequestPerNode() throws Exception {
-    List<CacheKey> keys = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      keys.add(CacheKey.of("bulk", i));
-      cache.put(keys.get(i), "v" + i, POLICY);
-    }
-    ServerTraffic.Traffic t =
-        traffic(
-            () -> {
-              try {
-                assertThat(cache.getAll(keys, String.class, POLICY, missing -> Map.of()))
-                    .hasSize(20);
-              } catch (RuntimeException e) {
-                throw e;
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+  void getAll_ofManyHits_isOneRequestPerNode() {
+    ServerTraffic.Traffic t = ServerTraffic.ofGetAllHits(masters, cache, POLICY, 20);
     assertThat(t.mostOnOneServer()).isEqualTo(1);
     assertThat(t.requests()).isLessThanOrEqualTo(3);
     // The 20 entries, their 20 key tags (created by the puts) and the 2 policy tags.

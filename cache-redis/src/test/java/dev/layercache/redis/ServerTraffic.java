@@ -1,5 +1,11 @@
 package dev.layercache.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.layercache.CacheKey;
+import dev.layercache.CachePolicy;
+import dev.layercache.LayerCache;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +66,36 @@ final class ServerTraffic {
       most = Math.max(most, received);
     }
     return new Traffic(requests, most, commands);
+  }
+
+  /**
+   * Stores {@code count} entries, then measures one {@code getAll} of them, which must find all.
+   *
+   * @param servers the servers to count on
+   * @param cache the cache under test
+   * @param policy the policy of the puts and of the read
+   * @param count how many keys
+   * @return what the servers received for the {@code getAll}
+   */
+  static Traffic ofGetAllHits(
+      List<Jedis> servers, LayerCache cache, CachePolicy policy, int count) {
+    List<CacheKey> keys = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      keys.add(CacheKey.of("bulk", i));
+      cache.put(keys.get(i), "v" + i, policy);
+    }
+    return measure(
+        servers,
+        () -> {
+          try {
+            assertThat(cache.getAll(keys, String.class, policy, missing -> Map.of()))
+                .hasSize(count);
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   private static long field(String info, String name) {

@@ -37,7 +37,6 @@ import redis.clients.jedis.util.Pool;
 public final class PooledStore implements RedisStore {
   private static final String SYNTAX_ERROR = "ERR syntax error";
   private static final String OUT_OF_MEMORY = "OOM";
-  private static final byte[] NO_VERSION = new byte[0];
 
   private final UnifiedJedis jedis;
   private final boolean ownsClient;
@@ -88,35 +87,32 @@ public final class PooledStore implements RedisStore {
         read.add(tagKeys.get(i));
       }
     }
-    List<byte @Nullable []> got;
+    if (creating == 0) {
+      // Every version is known: the MGET's reply is the entries, then the versions, in order.
+      return read.isEmpty() ? List.of() : get(read);
+    }
+    byte[] freshVersion = freshVersions.get();
+    SetParams params = SetParams.setParams().nx();
+    long ttl = TagVersions.parse(tagTtlMillis);
+    if (ttl > 0) {
+      params.px(ttl);
+    }
+    Response<List<byte[]>> many = null;
     List<Response<byte[]>> created = new ArrayList<>(creating);
-    byte[] freshVersion = creating == 0 ? NO_VERSION : freshVersions.get();
-    try {
-      if (creating == 0) {
-        got = read.isEmpty() ? List.of() : jedis.executeCommand(mget(read));
-      } else {
-        SetParams params = SetParams.setParams().nx();
-        long ttl = TagVersions.parse(tagTtlMillis);
-        if (ttl > 0) {
-          params.px(ttl);
-        }
-        Response<List<byte[]>> many = null;
-        try (AbstractPipeline p = jedis.pipelined()) {
-          if (!read.isEmpty()) {
-            many = p.mget(read.toArray(new byte[0][]));
-          }
-          for (int i = 0; i < tagKeys.size(); i++) {
-            if (create[i]) {
-              created.add(p.setGet(tagKeys.get(i), freshVersion, params));
-            }
-          }
-          p.sync();
-        }
-        got = many == null ? List.of() : many.get();
+    try (AbstractPipeline p = jedis.pipelined()) {
+      if (!read.isEmpty()) {
+        many = p.mget(read.toArray(new byte[0][]));
       }
+      for (int i = 0; i < tagKeys.size(); i++) {
+        if (create[i]) {
+          created.add(p.setGet(tagKeys.get(i), freshVersion, params));
+        }
+      }
+      p.sync();
     } catch (JedisConnectionException e) {
       throw dropIdle(e);
     }
+    List<byte @Nullable []> got = many == null ? List.of() : many.get();
     List<byte @Nullable []> values = new ArrayList<>(n + tagKeys.size());
     values.addAll(got.subList(0, n));
     int nextRead = n;
