@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Predicate;
 
 /**
  * A concurrent load that detects stale reads: writers change a row and invalidate its tag, readers
@@ -26,6 +27,9 @@ final class ReadWriteLoop {
 
   /** What a run saw. */
   record Result(long reads, long writes, long stale, long callerExceptions) {}
+
+  /** The longest a run waits, past its minimum, for {@code enough} to hold. */
+  private static final Duration LIMIT = Duration.ofMinutes(3);
 
   private ReadWriteLoop() {}
 
@@ -49,6 +53,35 @@ final class ReadWriteLoop {
       int readers,
       Duration minimum,
       Runnable during)
+      throws Exception {
+    return run(cache, rows, rowBytes, writers, readers, minimum, during, sofar -> true);
+  }
+
+  /**
+   * Runs the load for at least {@code minimum}, while {@code during} runs, and then until {@code
+   * enough} holds for the counts so far (checked every 50 ms, for at most three minutes more): a
+   * test that needs a certain amount of work done states the amount, not a duration that a slow or
+   * busy machine may not fill.
+   *
+   * @param cache the cache
+   * @param rows number of rows
+   * @param rowBytes filler size per row
+   * @param writers writer threads
+   * @param readers reader threads
+   * @param minimum least run time
+   * @param during work done meanwhile (faults); may be a no-op
+   * @param enough when the run has done what the test needs
+   * @return counts
+   */
+  static Result run(
+      LayerCache cache,
+      int rows,
+      int rowBytes,
+      int writers,
+      int readers,
+      Duration minimum,
+      Runnable during,
+      Predicate<Result> enough)
       throws Exception {
     AtomicLongArray db = new AtomicLongArray(rows);
     AtomicLongArray committed = new AtomicLongArray(rows);
@@ -116,6 +149,11 @@ final class ReadWriteLoop {
       long rest = minimum.toNanos() - (System.nanoTime() - start);
       if (rest > 0) {
         Thread.sleep(rest / 1_000_000);
+      }
+      long limit = System.nanoTime() + LIMIT.toNanos();
+      while (!enough.test(new Result(reads.get(), writes.get(), stale.get(), exceptions.get()))
+          && System.nanoTime() < limit) {
+        Thread.sleep(50);
       }
       stop.set(true);
       for (Future<?> f : tasks) {
