@@ -29,6 +29,11 @@ final class ConnectionHandler extends DelegatingHandler {
   private final List<StatementHandler> statements = new ArrayList<>();
   private boolean unknownWrite;
   private boolean sqlTransaction;
+  // The SQL that began the transaction chose its isolation: taken to read an old snapshot.
+  private boolean sqlSnapshot;
+  // SQL changed how transactions begin or end (SET autocommit...): until a JDBC-level end, every
+  // statement is taken to run in a transaction and nothing is served or filled.
+  private @Nullable String transactionUnknown;
   private boolean sessionChanged;
   private boolean closed;
 
@@ -58,15 +63,17 @@ final class ConnectionHandler extends DelegatingHandler {
           return pass(method, args);
         } finally {
           endTransaction();
+          transactionUnknown = null;
         }
       case "setAutoCommit":
         {
-          boolean wasInTransaction = !connection.getAutoCommit();
+          boolean wasInTransaction = inTransaction();
           try {
             return pass(method, args);
           } finally {
             if (wasInTransaction && (Boolean) args[0]) {
               endTransaction(); // JDBC commits the open transaction here
+              transactionUnknown = null;
             }
           }
         }
@@ -95,6 +102,7 @@ final class ConnectionHandler extends DelegatingHandler {
         } finally {
           // The transaction's outcome is unknown (a pool may roll it back): invalidate anyway.
           endTransaction();
+          transactionUnknown = null;
           if (sessionChanged) {
             facts.forget();
           }
@@ -124,9 +132,16 @@ final class ConnectionHandler extends DelegatingHandler {
 
   // ---------------------------------------------------------------- transaction tracking
 
-  /** Whether statements run inside an explicit transaction. */
+  /**
+   * Whether statements run inside an explicit transaction (or may, as far as the wrapper knows).
+   */
   boolean inTransaction() throws SQLException {
-    return sqlTransaction || !connection.getAutoCommit();
+    return sqlTransaction || transactionUnknown != null || !connection.getAutoCommit();
+  }
+
+  /** Why nothing may be served or filled on this connection now, or null. */
+  @Nullable String transactionUnknown() {
+    return transactionUnknown;
   }
 
   /** Whether reads of these tables must bypass the cache (this transaction wrote them). */
@@ -160,13 +175,50 @@ final class ConnectionHandler extends DelegatingHandler {
     return fresh;
   }
 
-  void beginSqlTransaction() {
+  /** BEGIN or START TRANSACTION as SQL. */
+  void beginSqlTransaction(String sql, boolean beginCommitsOpenTransaction) throws SQLException {
+    if (beginCommitsOpenTransaction && inTransaction()) {
+      commitSeen(); // MySQL and MariaDB commit the open transaction first
+    }
     sqlTransaction = true;
+    String lower = sql.toLowerCase(java.util.Locale.ROOT);
+    sqlSnapshot |= lower.contains("isolation") || lower.contains("snapshot");
+  }
+
+  /**
+   * Whether the open transaction may read a snapshot older than the current tag versions: its
+   * isolation is REPEATABLE READ or stricter, or SQL chose it.
+   */
+  boolean readsOldSnapshot() throws SQLException {
+    return sqlSnapshot || facts.isolation(connection) >= Connection.TRANSACTION_REPEATABLE_READ;
+  }
+
+  /**
+   * A statement committed what the transaction wrote so far (DDL on MySQL and MariaDB, SET
+   * autocommit = 1) while the wrapper may still consider it open: its tables are invalidated now
+   * and stay dirty, in case it did not.
+   */
+  void commitSeen() {
+    List<String> tags = new ArrayList<>(dirtyTags);
+    if (unknownWrite) {
+      tags.add(QueryCaching.EPOCH_TAG);
+    }
+    caching.invalidateAtEnd(tags);
+  }
+
+  /** SQL changed how transactions begin or end: see {@link #transactionUnknown()}. */
+  void transactionModeChanged(String sql) {
+    commitSeen();
+    facts.forget();
+    if (transactionUnknown == null) {
+      transactionUnknown = "transaction state set by SQL (" + sql.strip() + ")";
+    }
   }
 
   /** Post-invalidation: the transaction ended, its writes are visible (or undone). */
   void endTransaction() {
     sqlTransaction = false;
+    sqlSnapshot = false;
     if (dirtyTags.isEmpty() && !unknownWrite) {
       return;
     }

@@ -149,10 +149,13 @@ public final class QueryCaching {
     boolean inTransaction = conn.inTransaction();
     // A REPEATABLE READ (or stricter) transaction reads a snapshot that may predate the current
     // tag versions.
-    boolean oldSnapshot =
-        inTransaction
-            && conn.facts.isolation(conn.connection) >= Connection.TRANSACTION_REPEATABLE_READ;
-    if (inTransaction && conn.isDirty(rt.tableTags())) {
+    boolean oldSnapshot = inTransaction && conn.readsOldSnapshot();
+    String unknownTransaction = conn.transactionUnknown();
+    if (unknownTransaction != null) {
+      cache.markUncacheable(unknownTransaction);
+      serve = false;
+      fill = false;
+    } else if (inTransaction && conn.isDirty(rt.tableTags())) {
       // Rows this transaction wrote and has not committed: an enclosing assembler must not put
       // what it builds from them where other connections would see it.
       cache.markUncacheable("read of a table written by the open transaction");
@@ -294,12 +297,19 @@ public final class QueryCaching {
         }
       }
     }
-    if (conn.inTransaction()) {
+    if (conn.transactionUnknown() != null) {
+      // Committed now or at some later statement: dirty until the JDBC-level end, and bumped
+      // after this statement too, as in auto-commit mode.
+      conn.markDirty(tags, unknown);
+    } else if (conn.inTransaction()) {
       Set<String> fresh = conn.markDirty(tags, unknown);
       try {
         return run.call();
       } finally {
-        if (!fresh.isEmpty() && timing != InvalidationTiming.NONE) {
+        if (unknown && implicitCommits()) {
+          // DDL commits the open transaction on MySQL and MariaDB: what it wrote is visible now.
+          conn.commitSeen();
+        } else if (!fresh.isEmpty() && timing != InvalidationTiming.NONE) {
           // Pre-invalidation narrows the window in which entries hold rows this transaction is
           // replacing; the commit's bump is the one correctness rests on, so this one does not
           // make the write wait for a round trip.
@@ -324,6 +334,12 @@ public final class QueryCaching {
         cache.invalidateTags(tags);
       }
     }
+  }
+
+  /** Whether DDL and BEGIN commit an open transaction (MySQL, MariaDB). */
+  boolean implicitCommits() {
+    Resolution r = resolution;
+    return r != null && r.implicitCommits;
   }
 
   /** Post-invalidation at the end of a transaction. */
@@ -378,6 +394,7 @@ public final class QueryCaching {
     final IdentifierRules rules;
     final boolean roundsHalfUp;
     final boolean integersPrintPlain;
+    final boolean implicitCommits;
     final @Nullable String defaultSchema;
     final QueryCachePolicy policy;
     final Set<String> listedQualified = new HashSet<>();
@@ -393,6 +410,8 @@ public final class QueryCaching {
       // MariaDB, whose ZEROFILL columns pad it.
       this.integersPrintPlain =
           "H2".equalsIgnoreCase(product) || "PostgreSQL".equalsIgnoreCase(product);
+      this.implicitCommits =
+          "MySQL".equalsIgnoreCase(product) || "MariaDB".equalsIgnoreCase(product);
       String schema;
       try {
         schema = c.getSchema();

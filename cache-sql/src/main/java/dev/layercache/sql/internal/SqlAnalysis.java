@@ -29,7 +29,14 @@ final class SqlAnalysis {
     /** BEGIN / START TRANSACTION written as SQL. */
     BEGIN,
     /** COMMIT / ROLLBACK / END written as SQL. */
-    END_TRANSACTION
+    END_TRANSACTION,
+    /** SAVEPOINT, RELEASE, ROLLBACK TO SAVEPOINT: the transaction stays open, its writes dirty. */
+    SAVEPOINT,
+    /**
+     * SET autocommit, SET TRANSACTION, SET SESSION CHARACTERISTICS: whether a transaction is open,
+     * or how it reads, is no longer known; the connection caches nothing until a JDBC-level end.
+     */
+    TRANSACTION_MODE
   }
 
   /** A table name as written: its parts from the innermost (table) outwards. */

@@ -42,14 +42,25 @@ import org.jspecify.annotations.Nullable;
  */
 final class SqlAnalyzer {
   // Transaction and session statements that JSqlParser does not always read; recognized first.
+  // One statement only (no ';' but a last one): "BEGIN; UPDATE ..." is several statements.
+  // MariaDB's BEGIN NOT ATOMIC opens a compound statement, not a transaction.
   private static final Pattern BEGIN =
+      Pattern.compile("(?is)^\\s*(begin(?!\\s+not\\s+atomic)|start\\s+transaction)\\b[^;]*;?\\s*$");
+  private static final Pattern SAVEPOINT =
       Pattern.compile(
-          "(?is)^\\s*(begin(\\s+(work|transaction))?|start\\s+transaction\\b.*)\\s*;?\\s*$");
+          "(?is)^\\s*(savepoint|release(\\s+savepoint)?"
+              + "|rollback(\\s+(work|transaction))?\\s+to(\\s+savepoint)?)\\s+[^;\\s]+\\s*;?\\s*$");
+  // Statements after which the wrapper cannot tell whether a transaction is open or how it reads.
+  private static final Pattern TRANSACTION_MODE =
+      Pattern.compile(
+          "(?is)^\\s*set\\b[^;]*\\b(autocommit|transaction|characteristics|completion_type)\\b"
+              + "[^;]*;?\\s*$");
   private static final Pattern END =
       Pattern.compile("(?is)^\\s*(commit|rollback|end|abort)(\\s+(work|transaction))?\\s*;?\\s*$");
   private static final Pattern SESSION =
-      Pattern.compile("(?is)^\\s*(set|reset|use|savepoint|release(\\s+savepoint)?)\\b.*");
-  private static final Pattern SHOW = Pattern.compile("(?is)^\\s*(show|describe|desc)\\b.*");
+      Pattern.compile("(?is)^\\s*(set|reset|use|discard)\\b[^;]*;?\\s*$");
+  private static final Pattern SHOW =
+      Pattern.compile("(?is)^\\s*(show|describe|desc)\\b[^;]*;?\\s*$");
   private static final Pattern LOCKING_READ =
       Pattern.compile(
           "(?is).*\\b(lock\\s+in\\s+share\\s+mode|for\\s+(update|share|no\\s+key\\s+update|key\\s+share))\\b.*");
@@ -76,6 +87,12 @@ final class SqlAnalyzer {
     }
     if (END.matcher(sql).matches()) {
       return SqlAnalysis.of(sql, Kind.END_TRANSACTION);
+    }
+    if (SAVEPOINT.matcher(sql).matches()) {
+      return SqlAnalysis.of(sql, Kind.SAVEPOINT);
+    }
+    if (TRANSACTION_MODE.matcher(sql).matches()) {
+      return SqlAnalysis.of(sql, Kind.TRANSACTION_MODE);
     }
     Statement statement;
     try {
@@ -127,12 +144,17 @@ final class SqlAnalyzer {
       List<Table> tables = List.of(t.getTable());
       return write(sql, statement, tables);
     }
+    if (statement instanceof RollbackStatement
+        && ((RollbackStatement) statement).getSavepointName() != null) {
+      return SqlAnalysis.of(sql, Kind.SAVEPOINT); // the transaction stays open
+    }
     if (statement instanceof Commit || statement instanceof RollbackStatement) {
       return SqlAnalysis.of(sql, Kind.END_TRANSACTION);
     }
-    if (statement instanceof SetStatement
-        || statement instanceof UseStatement
-        || statement instanceof SavepointStatement) {
+    if (statement instanceof SavepointStatement) {
+      return SqlAnalysis.of(sql, Kind.SAVEPOINT);
+    }
+    if (statement instanceof SetStatement || statement instanceof UseStatement) {
       return SqlAnalysis.of(sql, Kind.SESSION);
     }
     if (statement instanceof ShowStatement

@@ -216,8 +216,16 @@ final class StatementHandler extends DelegatingHandler {
       case BEGIN:
         {
           T r = run.call();
-          conn.beginSqlTransaction();
+          conn.beginSqlTransaction(a.sql(), conn.caching.implicitCommits());
           return r;
+        }
+      case SAVEPOINT:
+        return run.call(); // the transaction stays open and its tables dirty
+      case TRANSACTION_MODE:
+        try {
+          return run.call();
+        } finally {
+          conn.transactionModeChanged(a.sql());
         }
       case END_TRANSACTION:
         try {
