@@ -54,15 +54,33 @@ DO $$ BEGIN
   END IF;
 END $$;
 SQL
-if ! runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname='layercache_test'" | grep -q 1; then
-  runuser -u postgres -- createdb -O layercache layercache_test
-fi
+# A second database (two databases with the same table names behind one cache) and a role
+# without privileges that the test role may SET ROLE to (results must follow the database's
+# permissions).
+for db in layercache_test layercache_test2; do
+  if ! runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1; then
+    runuser -u postgres -- createdb -O layercache "$db"
+  fi
+done
+runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 <<'SQL'
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'layercache_limited') THEN
+    CREATE ROLE layercache_limited LOGIN PASSWORD 'limited';
+  END IF;
+END $$;
+GRANT layercache_limited TO layercache;
+SQL
 mariadb -uroot <<'SQL'
 CREATE DATABASE IF NOT EXISTS layercache_test;
+CREATE DATABASE IF NOT EXISTS layercache_test2;
 CREATE USER IF NOT EXISTS 'layercache'@'127.0.0.1' IDENTIFIED BY 'layercache';
 CREATE USER IF NOT EXISTS 'layercache'@'localhost' IDENTIFIED BY 'layercache';
-GRANT ALL ON layercache_test.* TO 'layercache'@'127.0.0.1';
-GRANT ALL ON layercache_test.* TO 'layercache'@'localhost';
+GRANT ALL ON layercache_test.* TO 'layercache'@'127.0.0.1' WITH GRANT OPTION;
+GRANT ALL ON layercache_test.* TO 'layercache'@'localhost' WITH GRANT OPTION;
+GRANT ALL ON layercache_test2.* TO 'layercache'@'127.0.0.1';
+GRANT ALL ON layercache_test2.* TO 'layercache'@'localhost';
+CREATE USER IF NOT EXISTS 'layercache_limited'@'127.0.0.1' IDENTIFIED BY 'limited';
+CREATE USER IF NOT EXISTS 'layercache_limited'@'localhost' IDENTIFIED BY 'limited';
 SQL
 
 export LAYERCACHE_POSTGRES_URL="${LAYERCACHE_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/layercache_test?user=layercache&password=layercache}"

@@ -7,6 +7,7 @@ module dev.layercache.sql {
   requires transitive java.sql;
   requires java.sql.rowset;
   requires net.sf.jsqlparser;
+  requires org.slf4j;
   requires static org.jspecify;
 
   exports dev.layercache.sql;

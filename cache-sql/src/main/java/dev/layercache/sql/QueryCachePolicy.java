@@ -130,6 +130,8 @@ public final class QueryCachePolicy {
   private final long maxBytes;
   private final boolean serveInRepeatableRead;
   private final int analysisCacheSize;
+  private final Set<String> rowSecurityTables;
+  private final Set<String> sessionSettings;
 
   private QueryCachePolicy(Builder b) {
     this.selection = b.selection;
@@ -146,6 +148,8 @@ public final class QueryCachePolicy {
     this.maxBytes = b.maxBytes;
     this.serveInRepeatableRead = b.serveInRepeatableRead;
     this.analysisCacheSize = b.analysisCacheSize;
+    this.rowSecurityTables = Set.copyOf(b.rowSecurityTables);
+    this.sessionSettings = Set.copyOf(b.sessionSettings);
   }
 
   /**
@@ -188,6 +192,8 @@ public final class QueryCachePolicy {
     b.maxBytes = policy.maxBytes;
     b.serveInRepeatableRead = policy.serveInRepeatableRead;
     b.analysisCacheSize = policy.analysisCacheSize;
+    b.rowSecurityTables.addAll(policy.rowSecurityTables);
+    b.sessionSettings.addAll(policy.sessionSettings);
     return b;
   }
 
@@ -294,6 +300,27 @@ public final class QueryCachePolicy {
   }
 
   /**
+   * Tables under row-level security whose results may be cached all the same, because their
+   * policies depend only on what every cache key holds (see {@link
+   * Builder#cacheRowSecurityTables(String...)}).
+   *
+   * @return table names as given
+   */
+  public Set<String> rowSecurityTables() {
+    return rowSecurityTables;
+  }
+
+  /**
+   * Custom settings read into every session's state (and so into every cache key), beyond those the
+   * wrapper learns by itself.
+   *
+   * @return setting names, lower case
+   */
+  public Set<String> sessionSettings() {
+    return sessionSettings;
+  }
+
+  /**
    * How many distinct SQL strings keep their analysis.
    *
    * @return the analysis cache size
@@ -333,6 +360,8 @@ public final class QueryCachePolicy {
     private int maxRows = DEFAULT_MAX_ROWS;
     private long maxBytes = DEFAULT_MAX_BYTES;
     private boolean serveInRepeatableRead;
+    private final Set<String> rowSecurityTables = new LinkedHashSet<>();
+    private final Set<String> sessionSettings = new LinkedHashSet<>();
     private int analysisCacheSize = DEFAULT_ANALYSIS_CACHE_SIZE;
 
     private Builder() {}
@@ -510,6 +539,51 @@ public final class QueryCachePolicy {
      */
     public Builder serveInRepeatableRead(boolean allowed) {
       this.serveInRepeatableRead = allowed;
+      return this;
+    }
+
+    /**
+     * Lets results of these tables be cached although they have row-level security (PostgreSQL
+     * {@code ENABLE ROW LEVEL SECURITY}), which by default makes every read of them pass through.
+     * Name a table here only when its policies depend on nothing but what every cache key already
+     * holds: the database, the current user and role, and the session's settings (for example
+     * {@code current_setting('app.tenant')}). A policy that reads another table (a membership
+     * table, say) makes that table a hidden dependency: declare it with {@link
+     * #hiddenDependency(String, String...)}.
+     *
+     * @param tables names as in SQL, optionally schema-qualified
+     * @return this builder
+     * @throws CacheConfigurationException if a name is blank
+     */
+    public Builder cacheRowSecurityTables(String... tables) {
+      for (String t : tables) {
+        if (t == null || t.isBlank()) {
+          throw new CacheConfigurationException("row-security table names must not be blank");
+        }
+        rowSecurityTables.add(t.trim());
+      }
+      return this;
+    }
+
+    /**
+     * Names custom settings ({@code app.tenant}) whose value is part of every session's state, and
+     * so of every cache key. The wrapper already learns the names set through it ({@code SET
+     * app.tenant = ...}, {@code set_config('app.tenant', ...)}) and those that PostgreSQL
+     * row-level-security policies read; name here those set where the wrapper cannot see it: in a
+     * pool's connection-init SQL, by {@code ALTER ROLE ... SET}, or inside functions.
+     *
+     * @param names dotted names such as {@code app.tenant}
+     * @return this builder
+     * @throws CacheConfigurationException if a name is not a dotted identifier
+     */
+    public Builder sessionSettings(String... names) {
+      for (String n : names) {
+        if (n == null || !n.matches("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)+")) {
+          throw new CacheConfigurationException(
+              "a session setting must be a dotted name such as app.tenant, was " + n);
+        }
+        sessionSettings.add(n.toLowerCase(Locale.ROOT));
+      }
       return this;
     }
 

@@ -26,7 +26,10 @@ final class ConnectionHandler extends DelegatingHandler {
   final Connection connection;
   final SessionFacts facts;
   private final Set<String> dirtyTags = new HashSet<>();
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger("dev.layercache.sql");
   private final List<StatementHandler> statements = new ArrayList<>();
+  private final Set<String> loggedReasons = new HashSet<>();
   private boolean unknownWrite;
   private boolean sqlTransaction;
   // The SQL that began the transaction chose its isolation: taken to read an old snapshot.
@@ -207,11 +210,11 @@ final class ConnectionHandler extends DelegatingHandler {
   }
 
   /** SQL changed how transactions begin or end: see {@link #transactionUnknown()}. */
-  void transactionModeChanged(String sql) {
+  void transactionModeChanged() {
     commitSeen();
     facts.forget();
     if (transactionUnknown == null) {
-      transactionUnknown = "transaction state set by SQL (" + sql.strip() + ")";
+      transactionUnknown = "transaction state set by SQL";
     }
   }
 
@@ -219,6 +222,9 @@ final class ConnectionHandler extends DelegatingHandler {
   void endTransaction() {
     sqlTransaction = false;
     sqlSnapshot = false;
+    if (sessionChanged) {
+      facts.forget(); // SET LOCAL and set_config(..., true) end with the transaction
+    }
     if (dirtyTags.isEmpty() && !unknownWrite) {
       return;
     }
@@ -231,8 +237,19 @@ final class ConnectionHandler extends DelegatingHandler {
     caching.invalidateAtEnd(tags);
   }
 
+  /** A statement may have changed the session: its state is read again before the next read. */
   void sessionChanged() {
     sessionChanged = true;
     facts.forget();
+  }
+
+  /** Logs, once per reason and connection, at DEBUG, why a statement was not cached. */
+  void notCached(SqlAnalysis a, String reason) {
+    if (LOG.isDebugEnabled() && loggedReasons.add(reason)) {
+      LOG.debug(
+          "not cached on this connection: {} (statement {}; said once per connection)",
+          reason,
+          a.shortDigest());
+    }
   }
 }

@@ -58,9 +58,17 @@ public final class QueryCaching {
   private final QueryCachePolicy policy;
   private final InvalidationTiming timing;
   private final SqlAnalyzer analyzer;
+  // Custom settings (app.tenant) read into every session's state: named by the policy, seen in
+  // SET and set_config through the wrapper, or read by row-level-security policies.
+  private final Set<String> customSettings = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // Bumped when a name is learnt: every session reads its state again, that name included.
+  private final java.util.concurrent.atomic.AtomicInteger customSettingsVersion =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Map<Object, SessionFacts> sessions =
       Collections.synchronizedMap(new WeakHashMap<>());
   private volatile @Nullable Resolution resolution;
+  // Null when the catalog must be read (again) before the next cached read: at first and after DDL.
+  private volatile @Nullable DatabaseCatalog catalog;
 
   /**
    * Creates the query cache of a data source.
@@ -76,6 +84,9 @@ public final class QueryCaching {
     this.cache = cache;
     this.policy = policy;
     this.timing = timing;
+    for (String name : policy.sessionSettings()) {
+      customSettings.add(name.toLowerCase(java.util.Locale.ROOT));
+    }
     this.analyzer =
         new SqlAnalyzer(
             policy.analysisCacheSize(),
@@ -139,12 +150,29 @@ public final class QueryCaching {
       StatementHandler st, SqlAnalysis a, @Nullable BoundParameters params, SqlCall<ResultSet> run)
       throws SQLException {
     ConnectionHandler conn = st.conn;
-    conn.facts.load(conn.connection);
+    loadSession(conn);
     ResolvedTables rt = resolve(a, conn.facts);
-    boolean serve =
-        a.uncacheableReason() == null
-            && (rt.selected() || a.hasCacheHint())
-            && st.resultSetConcurrency() == ResultSet.CONCUR_READ_ONLY;
+    String notCached = a.uncacheableReason();
+    if (notCached == null && !rt.selected() && !a.hasCacheHint()) {
+      notCached = "no table of the policy's selection";
+    } else if (notCached == null && st.resultSetConcurrency() != ResultSet.CONCUR_READ_ONLY) {
+      notCached = "updatable result set";
+    } else if (notCached == null) {
+      notCached = sessionRefusal(conn, a, rt);
+    }
+    if (notCached != null) {
+      conn.notCached(a, notCached);
+      if (a.mayChangeSession()) {
+        settingsNamedIn(conn, a.sql());
+        try {
+          cache.trackDependencies(rt.cachePolicy().tags());
+          return live(st, a, run.call());
+        } finally {
+          conn.sessionChanged(); // set_config(...), SELECT @x := ...
+        }
+      }
+    }
+    boolean serve = notCached == null;
     boolean fill = serve;
     boolean inTransaction = conn.inTransaction();
     // A REPEATABLE READ (or stricter) transaction reads a snapshot that may predate the current
@@ -153,6 +181,7 @@ public final class QueryCaching {
     String unknownTransaction = conn.transactionUnknown();
     if (unknownTransaction != null) {
       cache.markUncacheable(unknownTransaction);
+      conn.notCached(a, unknownTransaction);
       serve = false;
       fill = false;
     } else if (inTransaction && conn.isDirty(rt.tableTags())) {
@@ -241,10 +270,9 @@ public final class QueryCaching {
 
   private @Nullable CacheKey key(
       StatementHandler st, SqlAnalysis a, @Nullable BoundParameters params) throws SQLException {
-    SessionFacts facts = st.conn.facts;
     CacheKey.Builder b = CacheKey.builder(KEY_NAME);
-    addNullable(b, facts.catalog());
-    addNullable(b, facts.schema());
+    // Who asks, where and in which session state: database, user, role, settings, search path.
+    b.addEncoded("sql.session", st.conn.facts.context());
     // The SQL's digest rather than its text: a long query would otherwise be encoded, hashed and
     // compared in full on every execution.
     b.addEncoded(SqlAnalysis.SQL_DIGEST_LABEL, a.sqlDigest());
@@ -260,11 +288,116 @@ public final class QueryCaching {
     return b.build();
   }
 
-  private static void addNullable(CacheKey.Builder b, @Nullable String s) {
-    if (s == null) {
-      b.addNull();
+  /** Reads the connection's session state if a statement may have changed it. */
+  private void loadSession(ConnectionHandler conn) throws SQLException {
+    Resolution r = resolution();
+    // The catalog first: the settings its row-level-security policies read are part of the state.
+    catalog(conn.connection);
+    conn.facts.load(
+        conn.connection, r.dialect, r.identity, customSettings, customSettingsVersion.get());
+  }
+
+  private Resolution resolution() {
+    Resolution r = resolution;
+    if (r == null) {
+      throw new IllegalStateException("no connection has been wrapped yet");
+    }
+    return r;
+  }
+
+  /**
+   * Why this connection must not be served or fill this read although the statement is cacheable,
+   * or null: its session state is unknown, or the read involves a temporary table or a table under
+   * row-level security that the policy does not name.
+   */
+  private @Nullable String sessionRefusal(ConnectionHandler conn, SqlAnalysis a, ResolvedTables rt)
+      throws SQLException {
+    SessionFacts facts = conn.facts;
+    String unreadable = facts.unreadable();
+    if (unreadable != null) {
+      return unreadable;
+    }
+    for (TableName n : a.readTables()) {
+      boolean tempSchema =
+          n.schema() != null && SyntaxTreeWalk.lastPart(n.schema()).startsWith("pg_temp");
+      if (tempSchema || (n.schema() == null && facts.isTemporary(n.table()))) {
+        return "reads a temporary table";
+      }
+    }
+    DatabaseCatalog c = catalog(conn.connection);
+    if (c == null) {
+      return "the database catalog could not be read";
+    }
+    for (String tag : rt.tableTags()) {
+      if (c.hasRowSecurity(tag) && !resolution().rowSecurityAllowed.contains(tag)) {
+        return "reads " + tag + ", which has row-level security";
+      }
+    }
+    return null;
+  }
+
+  private static final java.util.regex.Pattern SET_CUSTOM =
+      java.util.regex.Pattern.compile(
+          "(?is)^\\s*set\\s+(session\\s+|local\\s+)?\"?([A-Za-z_][\\w$]*\\.[\\w$.]+)\"?\\s*(=|to)\\b.*");
+  private static final java.util.regex.Pattern SET_CONFIG =
+      java.util.regex.Pattern.compile("(?is)set_config\\s*\\(\\s*('([^']*)')?");
+
+  /**
+   * Learns the names of custom settings a statement sets, so that every session's state includes
+   * them from now on; a name that cannot be learnt leaves the connection's state unknown.
+   */
+  void settingsNamedIn(ConnectionHandler conn, String sql) {
+    java.util.regex.Matcher set = SET_CUSTOM.matcher(sql);
+    if (set.matches()) {
+      learnSetting(conn, set.group(2));
+    }
+    java.util.regex.Matcher call = SET_CONFIG.matcher(sql);
+    while (call.find()) {
+      String name = call.group(2);
+      if (name == null) {
+        conn.facts.untrackedSetting();
+      } else {
+        learnSetting(conn, name);
+      }
+    }
+  }
+
+  private void learnSetting(ConnectionHandler conn, String name) {
+    if (!name.contains(".")) {
+      return; // a built-in setting: listed by the database itself
+    }
+    if (Dialect.isSettingName(name)) {
+      addCustomSetting(name);
     } else {
-      b.add(s);
+      conn.facts.untrackedSetting();
+    }
+  }
+
+  private void addCustomSetting(String name) {
+    if (customSettings.add(name.toLowerCase(java.util.Locale.ROOT))) {
+      customSettingsVersion.incrementAndGet();
+    }
+  }
+
+  /** The catalog facts, read through this connection when they are not known; null on failure. */
+  private @Nullable DatabaseCatalog catalog(Connection c) {
+    DatabaseCatalog known = catalog;
+    if (known != null) {
+      return known;
+    }
+    Resolution r = resolution;
+    try {
+      DatabaseCatalog read = DatabaseCatalog.read(c, r == null ? Dialect.OTHER : r.dialect);
+      for (String name : read.settingsInPolicies()) {
+        if (Dialect.isSettingName(name)) {
+          addCustomSetting(name);
+        }
+      }
+      catalog = read;
+      return read;
+    } catch (SQLException e) {
+      LOG.debug("database catalog not readable: {}", e.getMessage());
+      return null;
     }
   }
 
@@ -290,13 +423,36 @@ public final class QueryCaching {
     if (analyses != null) {
       for (SqlAnalysis a : analyses) {
         if (a.kind() == Kind.WRITE || a.kind() == Kind.READ) {
-          conn.facts.load(conn.connection);
+          loadSession(conn);
           tags.addAll(resolve(a, conn.facts).tableTags());
-        } else if (a.kind() == Kind.UNKNOWN_WRITE) {
+        } else if (a.kind() != Kind.PASSTHROUGH) {
+          // DDL, procedures, unreadable SQL; a SET or transaction statement in a batch changes
+          // how the statements after it resolve and commit: treated as unknown too.
           unknown = true;
+        }
+        if (a.kind() == Kind.UNKNOWN_WRITE) {
+          String temporary = SqlAnalyzer.createdTemporaryTable(a.sql());
+          if (temporary != null) {
+            conn.facts.createdTemporary(temporary);
+          }
         }
       }
     }
+    if (!unknown) {
+      return writeTables(conn, tags, false, run);
+    }
+    try {
+      return writeTables(conn, tags, true, run);
+    } finally {
+      // DDL, a procedure or a SET in a batch may have changed the session or the catalog.
+      conn.sessionChanged();
+      catalog = null;
+    }
+  }
+
+  private <T> @Nullable T writeTables(
+      ConnectionHandler conn, Set<String> tags, boolean unknown, SqlCall<T> run)
+      throws SQLException {
     if (conn.transactionUnknown() != null) {
       // Committed now or at some later statement: dirty until the JDBC-level end, and bumped
       // after this statement too, as in auto-commit mode.
@@ -336,6 +492,9 @@ public final class QueryCaching {
     }
   }
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger("dev.layercache.sql");
+
   /** Whether DDL and BEGIN commit an open transaction (MySQL, MariaDB). */
   boolean implicitCommits() {
     Resolution r = resolution;
@@ -364,8 +523,27 @@ public final class QueryCaching {
     if (r == null) {
       throw new IllegalStateException("no connection has been wrapped yet");
     }
-    String schema = facts.defaultSchema();
-    return a.resolved(schema == null ? "" : schema, k -> r.resolve(a, schema));
+    List<String> path = schemasSearched(facts);
+    return a.resolved(String.join("\u0001", path), k -> r.resolve(a, path));
+  }
+
+  /**
+   * The schemas an unqualified name may resolve to: the session's search path where it has one
+   * (PostgreSQL: {@code current_schemas(true)} without the system and temporary schemas, which user
+   * tables do not live in and temporary tables are never cached from), else the current schema.
+   */
+  private static List<String> schemasSearched(SessionFacts facts) {
+    List<String> path = new ArrayList<>();
+    for (String s : facts.searchPath()) {
+      if (!s.equals("pg_catalog") && !s.startsWith("pg_temp")) {
+        path.add(s);
+      }
+    }
+    if (path.isEmpty()) {
+      String schema = facts.defaultSchema();
+      return schema == null ? List.of() : List.of(schema);
+    }
+    return path;
   }
 
   private Resolution resolution(@Nullable Connection connection) throws SQLException {
@@ -395,9 +573,12 @@ public final class QueryCaching {
     final boolean roundsHalfUp;
     final boolean integersPrintPlain;
     final boolean implicitCommits;
+    final Dialect dialect;
+    final byte[] identity;
     final @Nullable String defaultSchema;
     final QueryCachePolicy policy;
     final Set<String> listedQualified = new HashSet<>();
+    final Set<String> rowSecurityAllowed = new HashSet<>();
     final Set<String> listedUnqualified = new HashSet<>();
     final Map<String, Duration> ttls = new HashMap<>();
     final Map<String, List<TableName>> hidden = new HashMap<>();
@@ -410,8 +591,9 @@ public final class QueryCaching {
       // MariaDB, whose ZEROFILL columns pad it.
       this.integersPrintPlain =
           "H2".equalsIgnoreCase(product) || "PostgreSQL".equalsIgnoreCase(product);
-      this.implicitCommits =
-          "MySQL".equalsIgnoreCase(product) || "MariaDB".equalsIgnoreCase(product);
+      this.dialect = Dialect.of(product);
+      this.implicitCommits = dialect.implicitCommits();
+      this.identity = DatabaseIdentity.of(c, dialect);
       String schema;
       try {
         schema = c.getSchema();
@@ -429,6 +611,9 @@ public final class QueryCaching {
         }
       }
       policy.tableTtls().forEach((t, ttl) -> ttls.put(nameKey(t), ttl));
+      for (String t : policy.rowSecurityTables()) {
+        rowSecurityAllowed.add("table:" + rules.qualified(IdentifierRules.parse(t), defaultSchema));
+      }
       policy
           .hiddenDependencies()
           .forEach(
@@ -469,12 +654,24 @@ public final class QueryCaching {
       }
     }
 
-    ResolvedTables resolve(SqlAnalysis a, @Nullable String schema) {
+    /**
+     * The tags of a statement's tables. An unqualified name is tagged in every schema of the search
+     * path: reads then depend on whichever table the database picks, and a write, tagged the same
+     * way, bumps every table it may have written.
+     */
+    ResolvedTables resolve(SqlAnalysis a, List<String> path) {
       List<TableName> names = a.kind() == Kind.WRITE ? a.writtenTables() : a.readTables();
       Set<String> qualified = new LinkedHashSet<>();
       Map<String, String> tableOf = new LinkedHashMap<>();
+      String schema = path.isEmpty() ? null : path.get(0);
       for (TableName n : names) {
-        expand(n, schema, qualified, tableOf);
+        if (n.schema() != null || path.size() <= 1) {
+          expand(n, schema, qualified, tableOf);
+        } else {
+          for (String s : path) {
+            expand(n, s, qualified, tableOf);
+          }
+        }
       }
       List<String> tags = new ArrayList<>(qualified.size());
       Duration ttl = policy.defaultTtl();

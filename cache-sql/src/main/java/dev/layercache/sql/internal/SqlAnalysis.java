@@ -51,6 +51,7 @@ final class SqlAnalysis {
   private final List<TableName> writtenTables;
   private final @Nullable String uncacheableReason;
   private final boolean cacheHint;
+  private final boolean mayChangeSession;
   private final ConcurrentMap<String, ResolvedTables> resolved = new ConcurrentHashMap<>(2);
   private volatile byte @Nullable [] sqlDigest;
 
@@ -61,6 +62,18 @@ final class SqlAnalysis {
       List<TableName> writtenTables,
       @Nullable String uncacheableReason,
       boolean cacheHint) {
+    this(sql, kind, readTables, writtenTables, uncacheableReason, cacheHint, false);
+  }
+
+  SqlAnalysis(
+      String sql,
+      Kind kind,
+      List<TableName> readTables,
+      List<TableName> writtenTables,
+      @Nullable String uncacheableReason,
+      boolean cacheHint,
+      boolean mayChangeSession) {
+    this.mayChangeSession = mayChangeSession;
     this.sql = sql;
     this.kind = kind;
     this.readTables = List.copyOf(readTables);
@@ -113,6 +126,22 @@ final class SqlAnalysis {
   /** Why the result must not be cached, or null if it may be. */
   @Nullable String uncacheableReason() {
     return uncacheableReason;
+  }
+
+  /** Whether running it may change the session's state ({@code set_config}, {@code @x := 1}). */
+  boolean mayChangeSession() {
+    return mayChangeSession;
+  }
+
+  /** The first 16 hex digits of {@link #sqlDigest()}: names the statement in logs. */
+  String shortDigest() {
+    byte[] d = sqlDigest();
+    StringBuilder b = new StringBuilder(16);
+    for (int i = 0; i < 8; i++) {
+      b.append(Character.forDigit((d[i] >> 4) & 0xf, 16))
+          .append(Character.forDigit(d[i] & 0xf, 16));
+    }
+    return b.toString();
   }
 
   /** Whether the SQL carries the policy's opt-in hint. */

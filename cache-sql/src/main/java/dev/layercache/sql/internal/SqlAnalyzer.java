@@ -185,6 +185,8 @@ final class SqlAnalyzer {
       reason = "locking read";
     } else if (hasInto(select)) {
       return new SqlAnalysis(sql, Kind.UNKNOWN_WRITE, tables, List.of(), "select into", false);
+    } else if (walk.userVariables) {
+      reason = "reads or sets a user variable";
     } else {
       for (String fn : walk.functions) {
         if (volatileFunctions.contains(fn)) {
@@ -193,7 +195,11 @@ final class SqlAnalyzer {
         }
       }
     }
-    return new SqlAnalysis(sql, Kind.READ, tables, List.of(), reason, optIn);
+    boolean changesSession = walk.userVariables || walk.functions.contains("set_config");
+    if (changesSession && reason == null) {
+      reason = "changes the session (set_config)";
+    }
+    return new SqlAnalysis(sql, Kind.READ, tables, List.of(), reason, optIn, changesSession);
   }
 
   private static boolean hasLockingClause(Select select) {
@@ -240,6 +246,17 @@ final class SqlAnalyzer {
       }
     }
     return new SqlAnalysis(sql, Kind.WRITE, all, writes, "write", false);
+  }
+
+  private static final Pattern CREATE_TEMPORARY =
+      Pattern.compile(
+          "(?is)^\\s*create\\s+(global\\s+|local\\s+)?temp(orary)?\\s+table\\s+"
+              + "(if\\s+not\\s+exists\\s+)?([^\\s(;]+).*");
+
+  /** The name of the temporary table a statement creates, or null. */
+  static @Nullable String createdTemporaryTable(String sql) {
+    java.util.regex.Matcher m = CREATE_TEMPORARY.matcher(sql);
+    return m.matches() ? m.group(4) : null;
   }
 
   static TableName name(Table t) {

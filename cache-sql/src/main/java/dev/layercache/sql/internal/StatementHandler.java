@@ -208,6 +208,7 @@ final class StatementHandler extends DelegatingHandler {
       case PASSTHROUGH:
         return run.call();
       case SESSION:
+        conn.caching.settingsNamedIn(conn, a.sql());
         try {
           return run.call();
         } finally {
@@ -225,7 +226,7 @@ final class StatementHandler extends DelegatingHandler {
         try {
           return run.call();
         } finally {
-          conn.transactionModeChanged(a.sql());
+          conn.transactionModeChanged();
         }
       case END_TRANSACTION:
         try {

@@ -34,6 +34,7 @@ final class SyntaxTreeWalk {
   final List<Table> tables = new ArrayList<>();
   final Set<String> functions = new LinkedHashSet<>();
   final Set<String> cteNames = new LinkedHashSet<>();
+  boolean userVariables; // MySQL's @x: session state the key does not hold
   private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 
   static SyntaxTreeWalk of(Object root) {
@@ -75,6 +76,8 @@ final class SyntaxTreeWalk {
     } else if (node instanceof TimeKeyExpression) {
       String s = ((TimeKeyExpression) node).getStringValue().trim().toLowerCase(Locale.ROOT);
       functions.add(s.split("[\\s(]")[0]);
+    } else if (node instanceof net.sf.jsqlparser.expression.UserVariable) {
+      userVariables = true;
     } else if (node instanceof NextValExpression) {
       functions.add("nextval");
     } else if (node instanceof WithItem && ((WithItem) node).getAlias() != null) {
