@@ -21,22 +21,34 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p><b>Reads.</b> A {@code SELECT} run through a {@code Statement} or {@code PreparedStatement} is
- * cached under a key made of the current catalog and schema, the SQL, every bound parameter with
- * its type, and the result-set type, concurrency, holdability, max rows and max field size. Its
- * entry is tagged {@code table:<schema>.<table>} for every table it reads (names normalized with
- * the database's identifier rules) and {@value QueryCaching#EPOCH_TAG}. Queries calling volatile
- * functions ({@code now()}, {@code random()}, {@code nextval}...), locking reads ({@code FOR
- * UPDATE}), updatable queries, SQL the parser cannot read and results over the policy's limits are
- * not cached; the caller gets its rows all the same.
+ * cached under a key made of the session that asks, the SQL, every bound parameter with its exact
+ * Java type, and the result-set type, concurrency, holdability, max rows and max field size. The
+ * session is the database server's identity, the user and current role, and every setting that can
+ * change an answer (PostgreSQL {@code pg_settings} and the custom settings the wrapper learns,
+ * MariaDB session variables, H2 settings); it is read again, in one round trip, after any statement
+ * through the wrapper that may have changed it ({@code SET}, {@code RESET}, {@code DISCARD}, {@code
+ * SET ROLE}, {@code USE}, DDL, procedures). Its entry is tagged {@code table:<schema>.<table>} for
+ * every table it reads, for every view the base tables the catalog names, and {@value
+ * QueryCaching#EPOCH_TAG}. Not cached, and answered by the database as usual: queries calling a
+ * function the catalog does not know as immutable or stable (built-ins that read the clock, locks,
+ * sequences; user functions that are not immutable), clock literals such as {@code 'now'}, user
+ * variables, locking reads ({@code FOR UPDATE}), updatable queries, reads of temporary tables and
+ * of tables under row-level security (unless the policy names them), SQL the parser cannot read,
+ * and results over the policy's limits. A query calling a user function that may write runs as a
+ * write the wrapper cannot read. DEBUG logging on {@code dev.layercache.sql} says once per
+ * connection why a statement was not cached.
  *
  * <p><b>Writes.</b> {@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code MERGE}, upserts, {@code
- * TRUNCATE} and batches invalidate the tables they write: before and after the statement in
- * auto-commit mode; in a transaction when a table is first written and again at commit or rollback.
- * While a transaction has written a table, its reads of that table bypass the cache, so nothing
- * uncommitted reaches another connection. DDL, {@code CALL}, callable statements and unreadable SQL
- * invalidate every query result. A transaction at {@code REPEATABLE READ} or stricter neither fills
- * nor (by default) reads the cache. Writes that do not go through this data source (other services,
- * triggers) must be announced with {@link #invalidateTables(String...)}.
+ * TRUNCATE} and batches invalidate the tables they write, and the tables their cascading foreign
+ * keys write (read from the catalogs); a write of a table with triggers invalidates every query
+ * result. Invalidation happens before and after the statement in auto-commit mode; in a transaction
+ * when a table is first written and again at commit or rollback, whether ended through JDBC or by
+ * SQL. While a transaction has written a table, its reads of that table (and of views over it)
+ * bypass the cache, so nothing uncommitted reaches another connection. DDL, {@code CALL}, callable
+ * statements and unreadable SQL invalidate every query result and make the catalogs be read again.
+ * A transaction at {@code REPEATABLE READ} or stricter neither fills nor (by default) reads the
+ * cache. Writes that do not go through this data source (other services, jobs) must be announced
+ * with {@link #invalidateTables(String...)}.
  *
  * <p>{@code unwrap} reaches the driver's objects; statements run on an unwrapped connection bypass
  * the cache and its invalidation.

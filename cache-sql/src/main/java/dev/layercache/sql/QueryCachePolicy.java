@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What {@link CachingDataSource} caches and for how long: which tables, the time to live (per table
  * if needed), the comment hints that opt a statement in or out, the functions that make a query
- * non-deterministic, the hidden dependencies of views and triggers, and the size limits of a cached
- * result.
+ * non-deterministic, hidden dependencies the database's catalogs cannot tell (views, foreign keys
+ * and triggers are read from them), and the size limits of a cached result.
  *
  * <p>Table names are written as in SQL, optionally qualified ({@code users}, {@code public.users});
  * they are normalized with the database's identifier rules when the first connection is opened. An

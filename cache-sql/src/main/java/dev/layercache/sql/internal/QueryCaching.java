@@ -69,6 +69,20 @@ public final class QueryCaching {
   private volatile @Nullable Resolution resolution;
   // Null when the catalog must be read (again) before the next cached read: at first and after DDL.
   private volatile @Nullable DatabaseCatalog catalog;
+  // Function names already looked for in a fresh catalog: not asked for again (bounded).
+  private final Set<String> unknownFunctions =
+      Collections.newSetFromMap(
+          Collections.synchronizedMap(
+              new LinkedHashMap<String, Boolean>() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > 1000;
+                }
+              }));
+  private final java.util.concurrent.atomic.AtomicInteger catalogGeneration =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * Creates the query cache of a data source.
@@ -152,12 +166,28 @@ public final class QueryCaching {
     ConnectionHandler conn = st.conn;
     loadSession(conn);
     ResolvedTables rt = resolve(a, conn.facts);
+    if (a.functions().contains("current_setting")) {
+      settingsNamedIn(conn, a.sql());
+      loadSession(conn);
+    }
+    String writer = functionThatMayWrite(conn, a);
+    if (writer != null) {
+      // SELECT f() where f may write: it runs, and counts as a write the wrapper cannot read.
+      conn.notCached(a, "calls " + writer + ", which may write");
+      cache.trackDependencies(rt.cachePolicy().tags());
+      return live(st, a, write(conn, null, false, run));
+    }
     String notCached = a.uncacheableReason();
     if (notCached == null && !rt.selected() && !a.hasCacheHint()) {
       notCached = "no table of the policy's selection";
     } else if (notCached == null && st.resultSetConcurrency() != ResultSet.CONCUR_READ_ONLY) {
       notCached = "updatable result set";
+    } else if (notCached == null && rt.volatileView() != null) {
+      notCached = "reads " + rt.volatileView() + ", a view over volatile functions";
     } else if (notCached == null) {
+      notCached = volatileFunction(conn, a);
+    }
+    if (notCached == null) {
       notCached = sessionRefusal(conn, a, rt);
     }
     if (notCached != null) {
@@ -329,7 +359,7 @@ public final class QueryCaching {
       return "the database catalog could not be read";
     }
     for (String tag : rt.tableTags()) {
-      if (c.hasRowSecurity(tag) && !resolution().rowSecurityAllowed.contains(tag)) {
+      if (c.hasRowSecurity(tag.substring(6)) && !resolution().rowSecurityAllowed.contains(tag)) {
         return "reads " + tag + ", which has row-level security";
       }
     }
@@ -379,6 +409,52 @@ public final class QueryCaching {
     }
   }
 
+  /**
+   * The first function a statement calls that may write (a volatile user function), or null. A
+   * catalog that cannot be read makes every user function suspect: the statement's functions that
+   * are not known built-ins count as writers.
+   */
+  private @Nullable String functionThatMayWrite(ConnectionHandler conn, SqlAnalysis a) {
+    if (a.functions().isEmpty()) {
+      return null;
+    }
+    DatabaseCatalog c = catalog(conn.connection);
+    for (String f : a.functions()) {
+      if (c == null || c.function(f) == DatabaseCatalog.Volatility.MAY_WRITE) {
+        if (c != null || !policy.volatileFunctions().contains(f)) {
+          return f;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Why a read's functions make it uncacheable, or null: each must be known to the catalog as
+   * immutable or stable (or be a listed deterministic built-in). A name the catalog does not know
+   * makes the wrapper read the catalog again once, in case the function is new.
+   */
+  private @Nullable String volatileFunction(ConnectionHandler conn, SqlAnalysis a) {
+    for (String f : a.functions()) {
+      DatabaseCatalog c = catalog(conn.connection);
+      if (c == null) {
+        return "the database catalog could not be read";
+      }
+      DatabaseCatalog.Volatility v = c.function(f);
+      if (v == DatabaseCatalog.Volatility.UNKNOWN && unknownFunctions.add(f)) {
+        catalog = null; // created since the catalog was read?
+        c = catalog(conn.connection);
+        v = c == null ? DatabaseCatalog.Volatility.UNKNOWN : c.function(f);
+      }
+      if (v != DatabaseCatalog.Volatility.SAFE) {
+        return v == DatabaseCatalog.Volatility.UNKNOWN
+            ? "calls " + f + ", which the catalog does not know as immutable or stable"
+            : "calls " + f + ", which is volatile";
+      }
+    }
+    return null;
+  }
+
   /** The catalog facts, read through this connection when they are not known; null on failure. */
   private @Nullable DatabaseCatalog catalog(Connection c) {
     DatabaseCatalog known = catalog;
@@ -387,13 +463,18 @@ public final class QueryCaching {
     }
     Resolution r = resolution;
     try {
-      DatabaseCatalog read = DatabaseCatalog.read(c, r == null ? Dialect.OTHER : r.dialect);
+      if (r == null) {
+        return DatabaseCatalog.EMPTY;
+      }
+      DatabaseCatalog read =
+          DatabaseCatalog.read(c, r.dialect, r.rules, policy.volatileFunctions());
       for (String name : read.settingsInPolicies()) {
         if (Dialect.isSettingName(name)) {
           addCustomSetting(name);
         }
       }
       catalog = read;
+      catalogGeneration.incrementAndGet();
       return read;
     } catch (SQLException e) {
       LOG.debug("database catalog not readable: {}", e.getMessage());
@@ -418,13 +499,29 @@ public final class QueryCaching {
   <T> @Nullable T write(
       ConnectionHandler conn, @Nullable List<SqlAnalysis> analyses, SqlCall<T> run)
       throws SQLException {
+    return write(conn, analyses, true, run);
+  }
+
+  /**
+   * As {@link #write(ConnectionHandler, List, SqlCall)}; {@code ddlPossible} false when an unknown
+   * write cannot have changed the catalog (a query calling a function that may write).
+   */
+  <T> @Nullable T write(
+      ConnectionHandler conn,
+      @Nullable List<SqlAnalysis> analyses,
+      boolean ddlPossible,
+      SqlCall<T> run)
+      throws SQLException {
     Set<String> tags = new LinkedHashSet<>();
     boolean unknown = analyses == null;
     if (analyses != null) {
       for (SqlAnalysis a : analyses) {
         if (a.kind() == Kind.WRITE || a.kind() == Kind.READ) {
           loadSession(conn);
-          tags.addAll(resolve(a, conn.facts).tableTags());
+          ResolvedTables rt = resolve(a, conn.facts);
+          tags.addAll(rt.tableTags());
+          // Triggers may write any table; a function called by the write may too.
+          unknown |= rt.firesTriggers() || functionThatMayWrite(conn, a) != null;
         } else if (a.kind() != Kind.PASSTHROUGH) {
           // DDL, procedures, unreadable SQL; a SET or transaction statement in a batch changes
           // how the statements after it resolve and commit: treated as unknown too.
@@ -446,7 +543,9 @@ public final class QueryCaching {
     } finally {
       // DDL, a procedure or a SET in a batch may have changed the session or the catalog.
       conn.sessionChanged();
-      catalog = null;
+      if (ddlPossible) {
+        catalog = null;
+      }
     }
   }
 
@@ -524,7 +623,11 @@ public final class QueryCaching {
       throw new IllegalStateException("no connection has been wrapped yet");
     }
     List<String> path = schemasSearched(facts);
-    return a.resolved(String.join("\u0001", path), k -> r.resolve(a, path));
+    DatabaseCatalog known = catalog;
+    DatabaseCatalog c = known == null ? DatabaseCatalog.EMPTY : known;
+    // The memo is per path and per catalog read: views and foreign keys change with DDL.
+    String memo = String.join("\u0001", path) + '\u0002' + catalogGeneration.get();
+    return a.resolved(memo, k -> r.resolve(a, path, c));
   }
 
   /**
@@ -640,16 +743,43 @@ public final class QueryCaching {
     /** Adds a table and, transitively, its declared hidden dependencies. */
     void expand(
         TableName name, @Nullable String schema, Set<String> out, Map<String, String> tableOf) {
+      expand(name, schema, out, tableOf, DatabaseCatalog.EMPTY);
+    }
+
+    void expand(
+        TableName name,
+        @Nullable String schema,
+        Set<String> out,
+        Map<String, String> tableOf,
+        DatabaseCatalog catalog) {
       String q = rules.qualified(name, schema);
+      String table = rules.normalize(name.table());
+      expandQualified(q, table, schema, out, tableOf, catalog);
+    }
+
+    /** Adds a table and, transitively, what it reads: declared dependencies and view bodies. */
+    private void expandQualified(
+        String q,
+        String table,
+        @Nullable String schema,
+        Set<String> out,
+        Map<String, String> tableOf,
+        DatabaseCatalog catalog) {
       if (!out.add(q)) {
         return;
       }
-      String table = rules.normalize(name.table());
       tableOf.put(q, table);
       List<TableName> deps = lookup(hidden, q, table);
       if (deps != null) {
         for (TableName d : deps) {
-          expand(d, schema, out, tableOf);
+          expand(d, schema, out, tableOf, catalog);
+        }
+      }
+      List<String> viewReads = catalog.viewReads(q);
+      if (viewReads != null) {
+        for (String base : viewReads) {
+          expandQualified(
+              base, base.substring(base.lastIndexOf('.') + 1), schema, out, tableOf, catalog);
         }
       }
     }
@@ -659,17 +789,41 @@ public final class QueryCaching {
      * path: reads then depend on whichever table the database picks, and a write, tagged the same
      * way, bumps every table it may have written.
      */
-    ResolvedTables resolve(SqlAnalysis a, List<String> path) {
-      List<TableName> names = a.kind() == Kind.WRITE ? a.writtenTables() : a.readTables();
+    ResolvedTables resolve(SqlAnalysis a, List<String> path, DatabaseCatalog catalog) {
+      boolean write = a.kind() == Kind.WRITE;
+      List<TableName> names = write ? a.writtenTables() : a.readTables();
       Set<String> qualified = new LinkedHashSet<>();
       Map<String, String> tableOf = new LinkedHashMap<>();
       String schema = path.isEmpty() ? null : path.get(0);
       for (TableName n : names) {
         if (n.schema() != null || path.size() <= 1) {
-          expand(n, schema, qualified, tableOf);
+          expand(n, schema, qualified, tableOf, catalog);
         } else {
           for (String s : path) {
-            expand(n, s, qualified, tableOf);
+            expand(n, s, qualified, tableOf, catalog);
+          }
+        }
+      }
+      boolean triggers = false;
+      String volatileView = null;
+      if (write) {
+        // Cascading foreign keys write the referencing tables too, transitively.
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(qualified);
+        while (!todo.isEmpty()) {
+          String q = todo.poll();
+          triggers |= catalog.hasTriggers(q);
+          for (String child : catalog.cascadesTo(q)) {
+            if (qualified.add(child)) {
+              tableOf.put(child, child.substring(child.lastIndexOf('.') + 1));
+              todo.add(child);
+            }
+          }
+        }
+      } else {
+        for (String q : qualified) {
+          if (catalog.isVolatileView(q)) {
+            volatileView = q;
+            break;
           }
         }
       }
@@ -694,7 +848,7 @@ public final class QueryCaching {
         selected = false;
       }
       CachePolicy cachePolicy = CachePolicy.builder().ttl(ttl).tags(tags).tags(EPOCH_TAG).build();
-      return new ResolvedTables(List.copyOf(tags), selected, cachePolicy);
+      return new ResolvedTables(List.copyOf(tags), selected, cachePolicy, triggers, volatileView);
     }
   }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
@@ -52,6 +53,7 @@ final class SqlAnalysis {
   private final @Nullable String uncacheableReason;
   private final boolean cacheHint;
   private final boolean mayChangeSession;
+  private final Set<String> functions;
   private final ConcurrentMap<String, ResolvedTables> resolved = new ConcurrentHashMap<>(2);
   private volatile byte @Nullable [] sqlDigest;
 
@@ -73,7 +75,28 @@ final class SqlAnalysis {
       @Nullable String uncacheableReason,
       boolean cacheHint,
       boolean mayChangeSession) {
+    this(
+        sql,
+        kind,
+        readTables,
+        writtenTables,
+        uncacheableReason,
+        cacheHint,
+        mayChangeSession,
+        Set.of());
+  }
+
+  SqlAnalysis(
+      String sql,
+      Kind kind,
+      List<TableName> readTables,
+      List<TableName> writtenTables,
+      @Nullable String uncacheableReason,
+      boolean cacheHint,
+      boolean mayChangeSession,
+      Set<String> functions) {
     this.mayChangeSession = mayChangeSession;
+    this.functions = Set.copyOf(functions);
     this.sql = sql;
     this.kind = kind;
     this.readTables = List.copyOf(readTables);
@@ -126,6 +149,11 @@ final class SqlAnalysis {
   /** Why the result must not be cached, or null if it may be. */
   @Nullable String uncacheableReason() {
     return uncacheableReason;
+  }
+
+  /** The functions it calls, by unqualified lower-case name. */
+  Set<String> functions() {
+    return functions;
   }
 
   /** Whether running it may change the session's state ({@code set_config}, {@code @x := 1}). */

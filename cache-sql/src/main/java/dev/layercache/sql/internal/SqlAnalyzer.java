@@ -141,6 +141,10 @@ final class SqlAnalyzer {
     }
     if (statement instanceof Truncate) {
       Truncate t = (Truncate) statement;
+      if (TRUNCATE_CASCADE.matcher(sql).matches()) {
+        // PostgreSQL empties every table that references it too, whatever its foreign keys say.
+        return SqlAnalysis.of(sql, Kind.UNKNOWN_WRITE);
+      }
       List<Table> tables = List.of(t.getTable());
       return write(sql, statement, tables);
     }
@@ -199,7 +203,8 @@ final class SqlAnalyzer {
     if (changesSession && reason == null) {
       reason = "changes the session (set_config)";
     }
-    return new SqlAnalysis(sql, Kind.READ, tables, List.of(), reason, optIn, changesSession);
+    return new SqlAnalysis(
+        sql, Kind.READ, tables, List.of(), reason, optIn, changesSession, walk.functions);
   }
 
   private static boolean hasLockingClause(Select select) {
@@ -245,9 +250,10 @@ final class SqlAnalyzer {
         return SqlAnalysis.of(sql, Kind.UNKNOWN_WRITE);
       }
     }
-    return new SqlAnalysis(sql, Kind.WRITE, all, writes, "write", false);
+    return new SqlAnalysis(sql, Kind.WRITE, all, writes, "write", false, false, walk.functions);
   }
 
+  private static final Pattern TRUNCATE_CASCADE = Pattern.compile("(?is).*\\bcascade\\b.*");
   private static final Pattern CREATE_TEMPORARY =
       Pattern.compile(
           "(?is)^\\s*create\\s+(global\\s+|local\\s+)?temp(orary)?\\s+table\\s+"

@@ -30,6 +30,21 @@ final class SyntaxTreeWalk {
   private static final Map<Class<?>, List<Method>> GETTERS = new ConcurrentHashMap<>();
   private static final String ROOT = "net.sf.jsqlparser.";
   private static final String PARSER = "net.sf.jsqlparser.parser.";
+  private static final Set<String> NILADIC =
+      Set.of(
+          "localtimestamp",
+          "localtime",
+          "current_timestamp",
+          "current_date",
+          "current_time",
+          "sysdate",
+          "systimestamp",
+          "current_user",
+          "session_user",
+          "current_role",
+          "current_schema",
+          "current_catalog");
+  private static final Set<String> CLOCK_LITERALS = Set.of("now", "today", "tomorrow", "yesterday");
 
   final List<Table> tables = new ArrayList<>();
   final Set<String> functions = new LinkedHashSet<>();
@@ -64,7 +79,28 @@ final class SyntaxTreeWalk {
       return;
     }
     if (node instanceof Column) {
-      return; // its qualifier is a table name or an alias, never a table read of its own
+      // Its qualifier is a table name or an alias, never a table read of its own. Unqualified,
+      // some names are niladic functions the parser takes for columns (H2's LOCALTIMESTAMP).
+      Column col = (Column) node;
+      if (col.getTable() == null || col.getTable().getName() == null) {
+        String n = col.getColumnName().toLowerCase(Locale.ROOT);
+        if (NILADIC.contains(n)) {
+          functions.add(n);
+        }
+      }
+      return;
+    }
+    if (node instanceof net.sf.jsqlparser.expression.StringValue) {
+      // '(now'|'today'|...)::timestamp: a literal whose value is the clock.
+      String v =
+          ((net.sf.jsqlparser.expression.StringValue) node)
+              .getValue()
+              .trim()
+              .toLowerCase(Locale.ROOT);
+      if (CLOCK_LITERALS.contains(v)) {
+        functions.add("now");
+      }
+      return;
     }
     if (node instanceof Table) {
       tables.add((Table) node);
