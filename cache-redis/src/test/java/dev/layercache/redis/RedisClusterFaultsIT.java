@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.layercache.CachePolicy;
 import dev.layercache.LayerCache;
+import dev.layercache.metrics.CacheMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,8 +28,20 @@ class RedisClusterFaultsIT {
   private static final String NAMESPACE = "cf";
   private static RedisTestCluster cluster;
 
+  /** How long a step waits for the load or the cluster to get somewhere: far above the need. */
+  private static final long DEADLINE_SECONDS = 30;
+
+  /**
+   * No least run time: the load runs while the fault does, and each fault waits for the load's
+   * progress before, during and after it.
+   */
+  private static final Duration PACED_BY_THE_FAULT = Duration.ZERO;
+
   /** ASK redirections the migration source sent ({@code INFO errorstats}). */
   private static final AtomicLong askRedirects = new AtomicLong();
+
+  /** Gets the load's caches finished: the faults are paced by the load's progress, not by time. */
+  private static final AtomicLong gets = new AtomicLong();
 
   @BeforeAll
   static void startCluster() {
@@ -43,6 +57,14 @@ class RedisClusterFaultsIT {
     return LayerCache.builder()
         .namespace(NAMESPACE)
         .backend(RedisBackend.builder().cluster(cluster.seeds()).build())
+        .metrics(
+            namespace ->
+                new CacheMetrics() {
+                  @Override
+                  public void get(String cache, GetResult result) {
+                    gets.incrementAndGet();
+                  }
+                })
         .build();
   }
 
@@ -53,7 +75,7 @@ class RedisClusterFaultsIT {
     int slot = JedisClusterCRC16.getSlot(hotTagKey);
     try (LayerCache cache = newCache()) {
       ReadWriteLoop.Result r =
-          ReadWriteLoop.run(cache, 4, 100, 2, 4, Duration.ofSeconds(3), () -> migrate(slot));
+          ReadWriteLoop.run(cache, 4, 100, 2, 4, PACED_BY_THE_FAULT, () -> migrate(slot));
       assertThat(r.reads()).isGreaterThan(100);
       assertThat(askRedirects.get())
           .as("callers met ASK redirections while the slot was migrating")
@@ -67,16 +89,19 @@ class RedisClusterFaultsIT {
   void manualFailover_duringLoad_noCallerExceptionNoStaleRead() throws Exception {
     try (LayerCache cache = newCache()) {
       ReadWriteLoop.Result r =
-          ReadWriteLoop.run(cache, 8, 100, 2, 4, Duration.ofSeconds(4), this::failOverOneMaster);
+          ReadWriteLoop.run(cache, 8, 100, 2, 4, PACED_BY_THE_FAULT, this::failOverOneMaster);
       assertThat(r.reads()).isGreaterThan(100);
       assertThat(r.callerExceptions()).isZero();
       assertThat(r.stale()).as("stale reads in %s", r).isZero();
     }
   }
 
-  /** Moves a slot to another master the way redis-cli does, pausing in each state. */
+  /**
+   * Moves a slot to another master the way redis-cli does. Each state lasts until the load has been
+   * seen in it: the readers' ASK redirections, then their MOVED ones, counted by the server.
+   */
   private static void migrate(int slot) {
-    sleep(500);
+    awaitGets(100, "reads before the migration");
     int source = -1;
     int target = -1;
     List<Integer> masters = masters();
@@ -99,7 +124,6 @@ class RedisClusterFaultsIT {
       String dstId = dst.clusterMyId();
       dst.clusterSetSlotImporting(slot, srcId);
       src.clusterSetSlotMigrating(slot, dstId);
-      sleep(500); // readers now meet ASK for keys already moved
       List<String> keys;
       while (!(keys = src.clusterGetKeysInSlot(slot, 100)).isEmpty()) {
         List<String> args =
@@ -108,10 +132,16 @@ class RedisClusterFaultsIT {
         args.add("KEYS");
         args.addAll(keys);
         src.sendCommand(Protocol.Command.MIGRATE, args.toArray(new String[0]));
-        sleep(100);
+        // Readers meet the slot half moved: ASK for the keys already moved.
+        awaitGets(20, "reads between two MIGRATE batches");
       }
-      sleep(300); // every key moved, slot still migrating: every read of it is redirected by ASK
+      // Every key moved, slot still migrating: every read of it is redirected by ASK.
+      long asksWhenMoved = errorCount(src, "ASK");
+      await(
+          () -> errorCount(src, "ASK") > asksWhenMoved,
+          "readers redirected by ASK once every key had moved");
       askRedirects.set(errorCount(src, "ASK"));
+      long movedBefore = errorCount(src, "MOVED");
       dst.clusterSetSlotNode(slot, dstId);
       src.clusterSetSlotNode(slot, dstId);
       for (int m : masters) {
@@ -121,29 +151,85 @@ class RedisClusterFaultsIT {
           }
         }
       }
+      // Readers meet MOVED until their slot map is refreshed.
+      await(
+          () -> errorCount(src, "MOVED") > movedBefore,
+          "readers redirected by MOVED once the slot had moved");
     }
-    sleep(500); // readers now meet MOVED until their slot map is refreshed
+    awaitGets(100, "reads after the migration");
   }
 
+  /**
+   * Fails over one master to its replica with {@code CLUSTER FAILOVER}, which the cluster aborts if
+   * it takes longer than its own few seconds (a busy machine can make it): it is asked again until
+   * the replica is master. The load then goes on until the old master, now a replica, has
+   * redirected callers to the new one.
+   */
   private void failOverOneMaster() {
-    sleep(500);
+    awaitGets(100, "reads before the failover");
     for (int i = 0; i < cluster.size(); i++) {
       try (Jedis j = cluster.node(i)) {
-        if (j.info("replication").contains("role:slave")) {
-          j.clusterFailover();
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String replication = j.info("replication");
+        if (!replication.contains("role:slave")) {
+          continue;
+        }
+        try (Jedis oldMaster = cluster.node(nodeOnPort(infoField(replication, "master_port")))) {
+          long movedBefore = errorCount(oldMaster, "MOVED");
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3 * DEADLINE_SECONDS);
           while (!j.info("replication").contains("role:master")) {
             if (System.nanoTime() > deadline) {
-              throw new AssertionError("replica did not take over in 20s");
+              throw new AssertionError(
+                  "replica did not take over in " + 3 * DEADLINE_SECONDS + " s");
             }
-            sleep(50);
+            j.clusterFailover();
+            long askAgain = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!j.info("replication").contains("role:master") && System.nanoTime() < askAgain) {
+              sleep(50);
+            }
           }
-          sleep(1000);
-          return;
+          await(
+              () -> errorCount(oldMaster, "MOVED") > movedBefore,
+              "callers redirected by MOVED from the old master");
         }
+        awaitGets(100, "reads after the failover");
+        return;
       }
     }
     throw new AssertionError("no replica to fail over to");
+  }
+
+  /** Waits until the load has finished {@code count} more gets. */
+  private static void awaitGets(long count, String what) {
+    long target = gets.get() + count;
+    await(() -> gets.get() >= target, what);
+  }
+
+  private static void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + DEADLINE_SECONDS + " s waiting for " + what);
+      }
+      sleep(5);
+    }
+  }
+
+  private static int nodeOnPort(int port) {
+    for (int i = 0; i < cluster.size(); i++) {
+      if (cluster.port(i) == port) {
+        return i;
+      }
+    }
+    throw new AssertionError("no node on port " + port);
+  }
+
+  private static int infoField(String info, String name) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith(name + ":")) {
+        return Integer.parseInt(line.substring(name.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("INFO has no " + name + ": " + info);
   }
 
   private static long errorCount(Jedis node, String error) {
