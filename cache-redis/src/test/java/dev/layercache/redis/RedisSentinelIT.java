@@ -33,8 +33,18 @@ import redis.clients.jedis.Jedis;
  * can by any Redis client. Tag versions that are lost outright are re-created fresh (see the
  * contract tests); a version rolled back to an older value is not detectable.
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RedisSentinelIT {
+  /**
+   * Timeouts of the backend: a call that times out is a miss, so the checks that values are cached
+   * need more than a busy machine can stall. Nothing in a failover hangs a call: the old master
+   * stays up and refuses writes at once.
+   */
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+  /** How long a wait for the backend or the readers may take: far above what they need. */
+  private static final long DEADLINE_SECONDS = 30;
+
   private static final CachePolicy POLICY =
       CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags("articles").build();
 
@@ -51,8 +61,8 @@ class RedisSentinelIT {
             .backend(
                 RedisBackend.builder()
                     .sentinel(RedisTestSentinel.MASTER_NAME, servers.sentinels())
-                    .readTimeout(Duration.ofMillis(300))
-                    .connectTimeout(Duration.ofMillis(300))
+                    .readTimeout(TIMEOUT)
+                    .connectTimeout(TIMEOUT)
                     .build())
             .circuitOpenDuration(Duration.ofMillis(200))
             .build();
@@ -100,7 +110,7 @@ class RedisSentinelIT {
       write(db, floor, 1_000, 50);
       stop.set(true);
       for (Future<?> f : running) {
-        f.get(10, TimeUnit.SECONDS);
+        f.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
       }
     } finally {
       stop.set(true);
@@ -109,6 +119,9 @@ class RedisSentinelIT {
     assertThat(readsDuringFailover).as("reads while the master changed").isPositive();
     assertThat(counts.stale).as("reads older than a completed write").hasValue(0);
     assertThat(counts.exceptions).as("exceptions reaching a caller").hasValue(0);
+    // Calls that failed while the master changed may have opened the breaker, which would skip
+    // the reads below: they need it closed, as it is once the new master answers.
+    awaitBreakerClosed();
     assertThat(cache.get(key, Long.class, POLICY, db::get)).isEqualTo(1_049);
     assertThat(cache.get(key, Long.class, POLICY, () -> -1L))
         .as("cached on the new master")
@@ -149,9 +162,21 @@ class RedisSentinelIT {
     }
   }
 
+  /** Reads until the circuit breaker is closed, which takes calls that succeed. */
+  private void awaitBreakerClosed() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+    while (!"CLOSED".equals(RedisFaultsIT.breakerState(cache))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the circuit breaker did not close after the failover");
+      }
+      cache.get(CacheKey.of("probe", 0), String.class);
+      Thread.sleep(50);
+    }
+  }
+
   /** Waits until the cache stores through the sentinel's new master. */
   private void awaitWritable(ServerProcess newMaster) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
     try (Jedis r = new Jedis(newMaster.host(), newMaster.port())) {
       while (System.nanoTime() < deadline) {
         long before = r.dbSize();

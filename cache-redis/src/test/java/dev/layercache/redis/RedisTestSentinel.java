@@ -67,8 +67,11 @@ final class RedisTestSentinel implements AutoCloseable {
             "bind 127.0.0.1",
             "dir " + dir,
             "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + masterPort + " 1",
-            "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
-            "sentinel failover-timeout " + MASTER_NAME + " 5000",
+            // Failovers are asked for (failOver()), never detected: a master that a busy machine
+            // kept from answering for a while must not be failed over behind a test's back, and a
+            // requested failover must not be given up because the machine is slow.
+            "sentinel down-after-milliseconds " + MASTER_NAME + " 60000",
+            "sentinel failover-timeout " + MASTER_NAME + " 60000",
             ""));
     Process p =
         new ProcessBuilder("redis-server", conf.toString(), "--sentinel")
