@@ -29,8 +29,8 @@ class NearCacheContractIT extends RedisContractTest {
   protected CacheBackend createBackend() {
     return NearCaches.live(
         NearCacheBackend.builder(
-                RedisBackend.builder().uri(TestServers.redisUri()).build(),
-                RedisInvalidationBus.builder().uri(TestServers.redisUri()).build())
+                patient(RedisBackend.builder().uri(TestServers.redisUri())).build(),
+                RedisInvalidationBus.builder().uri(TestServers.redisUri()).timeout(PATIENT).build())
             .build());
   }
 

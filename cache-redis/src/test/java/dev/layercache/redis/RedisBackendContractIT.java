@@ -23,7 +23,7 @@ class RedisBackendContractIT extends RedisContractTest {
 
   @Override
   protected CacheBackend createBackend() {
-    return RedisBackend.builder().uri(TestServers.redisUri()).build();
+    return patient(RedisBackend.builder().uri(TestServers.redisUri())).build();
   }
 
   @Override

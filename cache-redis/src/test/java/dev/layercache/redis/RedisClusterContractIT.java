@@ -30,7 +30,7 @@ class RedisClusterContractIT extends RedisContractTest {
 
   @Override
   protected CacheBackend createBackend() {
-    return RedisBackend.builder().cluster(cluster.seeds()).build();
+    return patient(RedisBackend.builder().cluster(cluster.seeds())).build();
   }
 
   @Override

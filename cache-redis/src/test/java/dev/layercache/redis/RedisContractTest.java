@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.layercache.CacheKey;
 import dev.layercache.CachePolicy;
+import dev.layercache.LayerCache;
 import dev.layercache.spi.CacheBackend;
 import dev.layercache.testkit.BackendContractTest;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,29 @@ import redis.clients.jedis.UnifiedJedis;
  * entry is random bytes, both written by a plain client of the same servers.
  */
 abstract class RedisContractTest extends BackendContractTest {
+  /**
+   * Timeouts, pool wait and slow-call threshold far above what a busy machine takes. The contract
+   * checks what a working backend does; with the production defaults (a few hundred milliseconds) a
+   * stall, or 64 threads queuing for the pool, turns calls into misses or opens the circuit
+   * breaker, and the cache then loads or skips where the contract expects it not to.
+   */
+  static final Duration PATIENT = Duration.ofSeconds(10);
+
+  /**
+   * Gives a backend under test {@link #PATIENT} timeouts and pool wait.
+   *
+   * @param builder the backend's builder
+   * @return the same builder
+   */
+  static RedisBackend.Builder patient(RedisBackend.Builder builder) {
+    return builder.connectTimeout(PATIENT).readTimeout(PATIENT).poolMaxWait(PATIENT);
+  }
+
+  @Override
+  protected LayerCache build(LayerCache.Builder builder) {
+    return builder.slowCallThreshold(PATIENT).build();
+  }
+
   /**
    * A plain client of the servers the backend under test uses.
    *

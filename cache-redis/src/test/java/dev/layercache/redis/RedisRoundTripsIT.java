@@ -20,6 +20,13 @@ import redis.clients.jedis.Jedis;
  * {@link ServerTraffic}).
  */
 class RedisRoundTripsIT {
+  /**
+   * Timeouts far above what a busy machine takes: a call that times out is retried or falls back,
+   * which would change the counts. For the same reason no call may count as slow for the circuit
+   * breaker, which would then skip calls.
+   */
+  private static final Duration PATIENT = Duration.ofSeconds(10);
+
   private static final CachePolicy POLICY =
       CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags("articles", "user:7").build();
 
@@ -35,7 +42,13 @@ class RedisRoundTripsIT {
     cache =
         LayerCache.builder()
             .namespace("rt")
-            .backend(RedisBackend.builder().standalone(server.host(), server.port()).build())
+            .backend(
+                RedisBackend.builder()
+                    .standalone(server.host(), server.port())
+                    .connectTimeout(PATIENT)
+                    .readTimeout(PATIENT)
+                    .build())
+            .slowCallThreshold(PATIENT)
             .build();
     scripted =
         LayerCache.builder()
@@ -43,8 +56,11 @@ class RedisRoundTripsIT {
             .backend(
                 RedisBackend.builder()
                     .standalone(server.host(), server.port())
+                    .connectTimeout(PATIENT)
+                    .readTimeout(PATIENT)
                     .scriptedReads(true)
                     .build())
+            .slowCallThreshold(PATIENT)
             .build();
     // Opens a connection and loads the scripts, as any first call after a start does.
     cache.get(CacheKey.of("warm", 0), String.class, POLICY, () -> "warm");

@@ -10,6 +10,6 @@ import dev.layercache.testkit.TestServers;
 class RedisScriptedReadsContractIT extends RedisBackendContractIT {
   @Override
   protected CacheBackend createBackend() {
-    return RedisBackend.builder().uri(TestServers.redisUri()).scriptedReads(true).build();
+    return patient(RedisBackend.builder().uri(TestServers.redisUri())).scriptedReads(true).build();
   }
 }

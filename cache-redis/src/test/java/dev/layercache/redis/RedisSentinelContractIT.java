@@ -32,8 +32,8 @@ class RedisSentinelContractIT extends RedisContractTest {
 
   @Override
   protected CacheBackend createBackend() {
-    return RedisBackend.builder()
-        .sentinel(RedisTestSentinel.MASTER_NAME, servers.sentinels())
+    return patient(
+            RedisBackend.builder().sentinel(RedisTestSentinel.MASTER_NAME, servers.sentinels()))
         .build();
   }
 

@@ -29,6 +29,9 @@ final class RedisTestCluster implements AutoCloseable {
     RedisTestCluster c = new RedisTestCluster();
     try {
       for (int i = 0; i < masters * (1 + replicas); i++) {
+        // Node failures are never detected in these tests, only made (a requested failover): a
+        // node that a busy machine kept from answering for a few seconds must not be failed (the
+        // cluster would refuse commands, or fail over behind a test's back).
         c.nodes.add(
             TestServers.startRedis(
                 "--cluster-enabled",
@@ -36,7 +39,7 @@ final class RedisTestCluster implements AutoCloseable {
                 "--cluster-config-file",
                 "nodes.conf",
                 "--cluster-node-timeout",
-                "3000"));
+                "15000"));
       }
       List<String> cmd = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
       cmd.addAll(c.seeds());
@@ -105,14 +108,15 @@ final class RedisTestCluster implements AutoCloseable {
   }
 
   /**
-   * A direct connection to one node (not cluster-aware), for administration.
+   * A direct connection to one node (not cluster-aware), for administration. Its timeout is far
+   * above what a command takes on a busy machine, MIGRATE included.
    *
    * @param index the node's index
    * @return a connection; close it
    */
   Jedis node(int index) {
     ServerProcess n = nodes.get(index);
-    return new Jedis(n.host(), n.port(), 2000);
+    return new Jedis(n.host(), n.port(), 30_000);
   }
 
   int size() {

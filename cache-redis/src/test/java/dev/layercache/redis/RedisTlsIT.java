@@ -39,6 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisTlsIT {
+  /**
+   * Connect and read timeouts: a TLS handshake is slow on a busy machine, and a timeout would turn
+   * the outcome a test checks (a stored value, NOAUTH, a refused certificate) into a fallback.
+   */
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
   private static final CachePolicy POLICY =
       CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags("articles").build();
 
@@ -187,8 +193,8 @@ class RedisTlsIT {
   private static RedisBackend.Builder tlsBackend(int port) {
     return RedisBackend.builder()
         .uri("rediss://app:s3cret@127.0.0.1:" + port)
-        .connectTimeout(Duration.ofMillis(1_000))
-        .readTimeout(Duration.ofMillis(1_000));
+        .connectTimeout(TIMEOUT)
+        .readTimeout(TIMEOUT);
   }
 
   private LayerCache cache(RedisBackend backend) {
@@ -216,6 +222,8 @@ class RedisTlsIT {
         RedisBackend.builder()
             .standalone("127.0.0.1", matchingTlsPort)
             .sslSocketFactory(trustingTestCa)
+            .connectTimeout(TIMEOUT)
+            .readTimeout(TIMEOUT)
             .build();
     try {
       assertThatThrownBy(() -> anonymous.read("tls:k", "tls:k:tag", List.of()))
@@ -236,8 +244,8 @@ class RedisTlsIT {
                 .sslSocketFactory(trustingTestCa)
                 .user("app")
                 .password("s3cret")
-                .connectTimeout(Duration.ofMillis(1_000))
-                .readTimeout(Duration.ofMillis(1_000))
+                .connectTimeout(TIMEOUT)
+                .readTimeout(TIMEOUT)
                 .build());
     CacheKey key = CacheKey.of("article", 5);
     assertThat(cache.get(key, String.class, POLICY, () -> "v1")).isEqualTo("v1");
