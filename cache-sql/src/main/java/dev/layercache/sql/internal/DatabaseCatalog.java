@@ -1,6 +1,5 @@
 package dev.layercache.sql.internal;
 
-import dev.layercache.sql.internal.SqlAnalysis.TableName;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -494,11 +493,7 @@ final class DatabaseCatalog {
       }
       SyntaxTreeWalk walk = SyntaxTreeWalk.of(CCJSqlParserUtil.parse(definition));
       for (Table t : walk.tables) {
-        TableName n = SqlAnalyzer.name(t);
-        if (n.schema() == null && walk.cteNames.contains(SyntaxTreeWalk.lastPart(n.table()))) {
-          continue;
-        }
-        tables.add(rules.qualified(n, schema));
+        tables.add(rules.qualified(SqlAnalyzer.name(t), schema)); // CTE names too, as for reads
       }
       for (String fn : walk.functions) {
         if (!SYNTAX.contains(fn) && !DETERMINISTIC_BUILTINS.contains(fn)) {

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
 final class IdentifierRules {
   private enum Fold {
     LOWER,
+    /** PostgreSQL folds only ASCII letters: unquoted {@code ÉTÉ} is stored as {@code ÉtÉ}. */
+    LOWER_ASCII,
     UPPER,
     KEEP
   }
@@ -27,9 +29,13 @@ final class IdentifierRules {
   }
 
   static IdentifierRules of(DatabaseMetaData md) throws SQLException {
+    Fold lower =
+        Dialect.of(md.getDatabaseProductName()) == Dialect.POSTGRESQL
+            ? Fold.LOWER_ASCII
+            : Fold.LOWER;
     Fold unquoted =
         md.storesLowerCaseIdentifiers()
-            ? Fold.LOWER
+            ? lower
             : md.storesUpperCaseIdentifiers() ? Fold.UPPER : Fold.KEEP;
     Fold quoted =
         md.storesLowerCaseQuotedIdentifiers()
@@ -109,6 +115,16 @@ final class IdentifierRules {
     switch (fold) {
       case LOWER:
         return s.toLowerCase(Locale.ROOT);
+      case LOWER_ASCII:
+        {
+          char[] chars = s.toCharArray();
+          for (int i = 0; i < chars.length; i++) {
+            if (chars[i] >= 'A' && chars[i] <= 'Z') {
+              chars[i] = (char) (chars[i] + ('a' - 'A'));
+            }
+          }
+          return new String(chars);
+        }
       case UPPER:
         return s.toUpperCase(Locale.ROOT);
       default:

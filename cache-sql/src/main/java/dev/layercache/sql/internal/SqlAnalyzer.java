@@ -181,9 +181,10 @@ final class SqlAnalyzer {
   private SqlAnalysis read(String sql, Select select) {
     SyntaxTreeWalk walk = SyntaxTreeWalk.of(select);
     List<TableName> tables = tablesOf(walk);
-    boolean optIn = sql.contains(cacheHint);
+    String comments = comments(sql);
+    boolean optIn = comments.contains(cacheHint);
     String reason = null;
-    if (sql.contains(noCacheHint)) {
+    if (comments.contains(noCacheHint)) {
       reason = "no-cache hint";
     } else if (hasLockingClause(select) || LOCKING_READ.matcher(sql).matches()) {
       reason = "locking read";
@@ -272,16 +273,62 @@ final class SqlAnalyzer {
     return new TableName(table, schema);
   }
 
-  /** The tables of a walk, CTE names excluded. */
+  /**
+   * The tables of a walk. A name that is also a CTE's is kept: whether it means the CTE or a table
+   * depends on where it stands (a CTE is visible only in its own WITH), and a table missed would be
+   * a stale read, while a tag too many costs only its version's read.
+   */
   private static List<TableName> tablesOf(SyntaxTreeWalk walk) {
     Set<TableName> result = new LinkedHashSet<>();
     for (Table t : walk.tables) {
-      TableName n = name(t);
-      if (n.schema() == null && walk.cteNames.contains(SyntaxTreeWalk.lastPart(n.table()))) {
-        continue;
-      }
-      result.add(n);
+      result.add(name(t));
     }
     return new ArrayList<>(result);
+  }
+
+  /**
+   * The text of a statement's comments ({@code /* ... *}{@code /} and {@code -- ...}), outside
+   * string literals and quoted identifiers: cache hints are read from here only, so a value such as
+   * {@code WHERE note = '/*+cache*}{@code /'} opts nothing in.
+   */
+  static String comments(String sql) {
+    StringBuilder out = new StringBuilder();
+    int n = sql.length();
+    int i = 0;
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (c == '\'' || c == '"' || c == '`') {
+        int j = i + 1;
+        while (j < n) {
+          char d = sql.charAt(j);
+          if (d == '\\' && c == '\'' && j + 1 < n) {
+            j += 2; // MySQL's backslash escapes; harmless elsewhere (a literal ends later)
+            continue;
+          }
+          if (d == c) {
+            if (j + 1 < n && sql.charAt(j + 1) == c) {
+              j += 2; // a doubled quote
+              continue;
+            }
+            break;
+          }
+          j++;
+        }
+        i = j + 1;
+      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+        int end = sql.indexOf("*/", i + 2);
+        end = end < 0 ? n : end + 2;
+        out.append(sql, i, end).append(' ');
+        i = end;
+      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+        int end = sql.indexOf('\n', i);
+        end = end < 0 ? n : end;
+        out.append(sql, i, end).append(' ');
+        i = end;
+      } else {
+        i++;
+      }
+    }
+    return out.toString();
   }
 }
