@@ -8,8 +8,10 @@ import dev.layercache.local.LocalBackend;
 import dev.layercache.metrics.MicrometerCacheMetrics;
 import dev.layercache.spi.BackendRead;
 import dev.layercache.spi.StoredEntry;
+import dev.layercache.testsupport.Waiting;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,22 +88,44 @@ class FailurePolicyTest {
     }
   }
 
+  /** An open breaker stays open for the whole test, whatever the machine's speed. */
+  private static final Duration LONG_OPEN = Duration.ofMinutes(10);
+
+  /** No call of the in-memory backend is this slow, however busy the machine. */
+  private static final Duration NEVER_SLOW = Duration.ofSeconds(30);
+
+  private final List<LayerCache> caches = new ArrayList<>();
   private final FaultyBackend backend = new FaultyBackend();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final LayerCache cache =
-      LayerCache.builder()
-          .namespace("faults")
-          .backend(backend)
-          .metrics(ns -> MicrometerCacheMetrics.of(registry, ns))
-          .circuitOpenDuration(Duration.ofMillis(300))
-          .slowCallThreshold(Duration.ofMillis(40))
-          .logInterval(Duration.ofMillis(50))
-          .build();
+  private final LayerCache cache = cache(backend, LONG_OPEN, NEVER_SLOW);
   private final CachePolicy policy = CachePolicy.builder().tags("t").build();
+
+  private LayerCache cache(FaultyBackend over, Duration openDuration, Duration slowCall) {
+    LayerCache c =
+        LayerCache.builder()
+            .namespace("faults")
+            .backend(over)
+            .metrics(ns -> MicrometerCacheMetrics.of(registry, ns))
+            .circuitOpenDuration(openDuration)
+            .slowCallThreshold(slowCall)
+            .logInterval(Duration.ofMillis(50))
+            .build();
+    caches.add(c);
+    return c;
+  }
 
   @AfterEach
   void close() {
-    cache.close();
+    caches.forEach(LayerCache::close);
+  }
+
+  /** Fails reads until the breaker opens; an open breaker stays open until it is asked again. */
+  private static void openBreaker(LayerCache c, FaultyBackend over, CachePolicy policy) {
+    over.failing.set(true);
+    for (int i = 0; i < 20 && !((CacheEngine) c).circuitBreakerState().equals("OPEN"); i++) {
+      c.get(CacheKey.of("b", i), String.class, policy, () -> "v");
+    }
+    assertThat(((CacheEngine) c).circuitBreakerState()).isEqualTo("OPEN");
   }
 
   private double count(String name, String... tags) {
@@ -138,7 +162,7 @@ class FailurePolicyTest {
   }
 
   @Test
-  void circuitBreaker_opensStopsCallingThenRecovers() throws Exception {
+  void circuitBreaker_opensAndStopsCalling() {
     CacheEngine engine = (CacheEngine) cache;
     backend.failing.set(true);
     for (int i = 0; i < 20; i++) {
@@ -152,13 +176,23 @@ class FailurePolicyTest {
     assertThat(backend.calls.get())
         .as("an open breaker does not call the backend")
         .isEqualTo(before);
-    backend.failing.set(false);
-    Thread.sleep(350);
+    assertThat(engine.circuitBreakerState()).isEqualTo("OPEN");
+  }
+
+  @Test
+  void circuitBreaker_afterItsOpenDuration_probesAndRecovers() throws Exception {
+    Duration open = Duration.ofMillis(100);
+    FaultyBackend recovering = new FaultyBackend();
+    LayerCache c = cache(recovering, open, NEVER_SLOW);
+    openBreaker(c, recovering, policy);
+    recovering.failing.set(false);
+    // Not a wait for an event: a sleep lasts at least this long, so the open duration is over.
+    Thread.sleep(open.toMillis() + 50);
     for (int i = 0; i < 10; i++) {
-      cache.get(CacheKey.of("b", i), String.class, policy, () -> "v");
+      c.get(CacheKey.of("b", i), String.class, policy, () -> "v");
     }
-    assertThat(engine.circuitBreakerState()).isEqualTo("CLOSED");
-    assertThat(cache.get(CacheKey.of("b", 9), String.class)).isEqualTo("v");
+    assertThat(((CacheEngine) c).circuitBreakerState()).isEqualTo("CLOSED");
+    assertThat(c.get(CacheKey.of("b", 9), String.class)).isEqualTo("v");
   }
 
   @Test
@@ -177,11 +211,15 @@ class FailurePolicyTest {
 
   @Test
   void slowBackend_countsAsFailureForTheBreaker() {
-    backend.delayMillis.set(60);
+    // Every call sleeps past the threshold (a sleep is never shorter than asked), so every call
+    // is slow; no fast call can be taken for a slow one, since all of them are slow.
+    FaultyBackend slow = new FaultyBackend();
+    LayerCache c = cache(slow, LONG_OPEN, Duration.ofMillis(40));
+    slow.delayMillis.set(60);
     for (int i = 0; i < 12; i++) {
-      cache.get(CacheKey.of("slow", i), String.class, policy, () -> "v");
+      c.get(CacheKey.of("slow", i), String.class, policy, () -> "v");
     }
-    assertThat(((CacheEngine) cache).circuitBreakerState()).isEqualTo("OPEN");
+    assertThat(((CacheEngine) c).circuitBreakerState()).isEqualTo("OPEN");
   }
 
   @Test
@@ -199,11 +237,9 @@ class FailurePolicyTest {
         .as("and nothing is filled either")
         .isEqualTo("new2");
     backend.failBumps.set(false);
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (((CacheEngine) cache).hasPendingInvalidations() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(((CacheEngine) cache).hasPendingInvalidations()).isFalse();
+    // The retry runs in the background within a second; the deadline only catches a hang.
+    Waiting.until(
+        "the invalidation is delivered", () -> !((CacheEngine) cache).hasPendingInvalidations());
     assertThat(cache.get(key, String.class)).as("old entry is invalid after delivery").isNull();
     assertThat(cache.get(key, String.class, policy, () -> "after")).isEqualTo("after");
     assertThat(cache.get(key, String.class)).isEqualTo("after");

@@ -9,13 +9,18 @@ import dev.layercache.annotation.Evict;
 import dev.layercache.annotation.InvalidateTags;
 import dev.layercache.annotation.Key;
 import dev.layercache.local.LocalBackend;
+import dev.layercache.testsupport.Waiting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -393,31 +398,55 @@ class ObjectCachingTest {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger maxRunning = new AtomicInteger();
     List<Warmer.Progress> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // One new thread per task, so the test sees what the warmer started and where it waits.
+    List<Thread> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Executor threads =
+        task -> {
+          Thread t = new Thread(task, "warmer-test");
+          t.setDaemon(true);
+          started.add(t);
+          t.start();
+        };
     Warmer warmer =
         Warmer.builder()
             .concurrency(2)
+            .executor(threads)
             .progressInterval(Duration.ofMillis(1))
             .onProgress(reports::add)
             .build();
     List<Long> ids = List.of(1L, 2L, 3L, 4L, 5L, 6L);
-    Warmer.Progress done =
-        warmer
-            .warm(
-                ids,
-                id -> {
-                  maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-                  Thread.sleep(20);
-                  a.friends(id);
-                  running.decrementAndGet();
-                  if (id == 6L) {
-                    throw new IllegalStateException("one bad item");
-                  }
-                })
-            .get();
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Warmer.Progress> warming =
+        warmer.warm(
+            ids,
+            id -> {
+              maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+              try {
+                if (id <= 2L) {
+                  release.await(); // the first two hold their permits until the test saw them
+                }
+                a.friends(id);
+              } finally {
+                running.decrementAndGet();
+              }
+              if (id == 6L) {
+                throw new IllegalStateException("one bad item");
+              }
+            });
+    // Two tasks run, and the feeding thread (the first one started) waits for a permit.
+    Waiting.until(
+        "two tasks run and the feeder waits for a permit",
+        () ->
+            running.get() == 2
+                && Waiting.isIn(
+                    started.get(0), "java.util.concurrent.Semaphore", "acquireUninterruptibly"));
+    assertThat(started).as("the feeder and two tasks, no third").hasSize(3);
+    release.countDown();
+    Warmer.Progress done = warming.get(30, TimeUnit.SECONDS);
     assertThat(done.done()).isEqualTo(6);
     assertThat(done.failed()).isEqualTo(1);
-    assertThat(maxRunning.get()).isLessThanOrEqualTo(2);
-    assertThat(reports).isNotEmpty();
+    assertThat(maxRunning.get()).isEqualTo(2);
+    assertThat(reports).isNotEmpty().contains(done);
     int reads = db.reads.get();
     a.friends(3);
     assertThat(db.reads.get()).as("warmed entries are hits").isEqualTo(reads);

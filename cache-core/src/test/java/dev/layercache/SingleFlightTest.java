@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.layercache.local.LocalBackend;
+import dev.layercache.testsupport.Waiting;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,19 +46,20 @@ class SingleFlightTest {
                     }));
     leaderIn.await();
     AtomicInteger followerLoads = new AtomicInteger();
+    AtomicReference<Thread> followerThread = new AtomicReference<>();
     Future<String> follower =
         pool.submit(
-            () ->
-                cache.get(
-                    key,
-                    String.class,
-                    policy,
-                    () -> "follower-" + followerLoads.incrementAndGet()));
-    Thread.sleep(100); // let the follower join the flight
+            () -> {
+              followerThread.set(Thread.currentThread());
+              return cache.get(
+                  key, String.class, policy, () -> "follower-" + followerLoads.incrementAndGet());
+            });
+    Waiting.until("the follower runs", () -> followerThread.get() != null);
+    Waiting.untilFollowing(followerThread.get());
     release.countDown();
-    assertThatThrownBy(() -> leader.get(5, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> leader.get(30, TimeUnit.SECONDS))
         .hasCauseInstanceOf(IllegalStateException.class);
-    assertThat(follower.get(5, TimeUnit.SECONDS)).isEqualTo("follower-1");
+    assertThat(follower.get(30, TimeUnit.SECONDS)).isEqualTo("follower-1");
   }
 
   @Test
@@ -82,9 +85,9 @@ class SingleFlightTest {
     db.set(2);
     cache.invalidateTags("t"); // the write completed before the next caller starts
     Future<Integer> late = pool.submit(() -> cache.get(key, Integer.class, policy, db::get));
-    assertThat(late.get(5, TimeUnit.SECONDS)).as("a new flight, not the old one").isEqualTo(2);
+    assertThat(late.get(30, TimeUnit.SECONDS)).as("a new flight, not the old one").isEqualTo(2);
     release.countDown();
-    assertThat(leader.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(leader.get(30, TimeUnit.SECONDS)).isEqualTo(1);
   }
 
   @Test
@@ -158,18 +161,22 @@ class SingleFlightTest {
     leaderRead.await();
     db.set(2);
     cache.invalidateTags("activity:2"); // completed before the follower starts
+    AtomicReference<Thread> followerThread = new AtomicReference<>();
     Future<Integer> follower =
         pool.submit(
-            () ->
-                cache.get(
-                    stream,
-                    Integer.class,
-                    policy,
-                    () -> cache.get(friend, Integer.class, friendPolicy, db::get)));
-    Thread.sleep(100); // the follower joins the leader's flight
+            () -> {
+              followerThread.set(Thread.currentThread());
+              return cache.get(
+                  stream,
+                  Integer.class,
+                  policy,
+                  () -> cache.get(friend, Integer.class, friendPolicy, db::get));
+            });
+    Waiting.until("the follower runs", () -> followerThread.get() != null);
+    Waiting.untilFollowing(followerThread.get()); // it joined the leader's flight
     release.countDown();
-    assertThat(leader.get(5, TimeUnit.SECONDS)).isEqualTo(1);
-    assertThat(follower.get(5, TimeUnit.SECONDS))
+    assertThat(leader.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(follower.get(30, TimeUnit.SECONDS))
         .as("a value built before the invalidation the follower saw")
         .isEqualTo(2);
   }
