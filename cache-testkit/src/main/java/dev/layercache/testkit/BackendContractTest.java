@@ -111,14 +111,26 @@ public abstract class BackendContractTest {
     return "t" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
   }
 
+  /** Long enough that no call of a loaded machine is slow: the contract is not about timing. */
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  /** The longest any test waits for an event expected within milliseconds. */
+  private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   @BeforeEach
   void createCache() {
-    cache =
-        build(
-            LayerCache.builder()
-                .namespace(uniqueNamespace())
-                .backend(createBackend())
-                .clock(clock));
+    cache = build(builder());
+  }
+
+  /** A builder for the cache under test, with its namespace, a fresh backend and the clock. */
+  private LayerCache.Builder builder() {
+    // A call that a busy machine makes slow must not open the circuit breaker: reads would then
+    // be skipped, and tests of the contract would fail for reasons that are not the backend's.
+    return LayerCache.builder()
+        .namespace(uniqueNamespace())
+        .backend(createBackend())
+        .clock(clock)
+        .slowCallThreshold(PATIENCE);
   }
 
   @AfterEach
@@ -377,10 +389,16 @@ public abstract class BackendContractTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   public void randomizedReadersAndWriters_neverReadOlderThanCompletedWrite() throws Exception {
     int keys = 8;
+    int readers = 4;
+    int readsEach = 2_000;
+    int minWrites = 1_000;
     AtomicLongArray db = new AtomicLongArray(keys);
     AtomicLongArray committed = new AtomicLongArray(keys); // highest write fully invalidated
     AtomicLong stale = new AtomicLong();
-    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong writes = new AtomicLong();
+    CountDownLatch readersDone = new CountDownLatch(readers);
+    // Counts, not a duration: a busy machine runs the same interleavings, only more slowly.
+    CyclicBarrier start = new CyclicBarrier(2 + readers);
     CachePolicy[] policies = new CachePolicy[keys];
     for (int k = 0; k < keys; k++) {
       policies[k] = tagged("row:" + k);
@@ -391,21 +409,26 @@ public abstract class BackendContractTest {
           pool.submit(
               () -> {
                 ThreadLocalRandom r = ThreadLocalRandom.current();
-                while (!stop.get()) {
+                start.await();
+                // Writes go on while any reader reads, and at least minWrites of them.
+                while (readersDone.getCount() > 0 || writes.get() < minWrites) {
                   int k = r.nextInt(keys);
                   long v = db.incrementAndGet(k);
                   cache.invalidateTags("row:" + k);
                   committed.accumulateAndGet(k, v, Math::max);
+                  writes.incrementAndGet();
                 }
                 return null;
               }));
     }
-    for (int t = 0; t < 4; t++) {
+    for (int t = 0; t < readers; t++) {
       workers.add(
           pool.submit(
               () -> {
                 ThreadLocalRandom r = ThreadLocalRandom.current();
-                while (!stop.get()) {
+                start.await();
+                // Reads go on until each reader made readsEach and the writers made minWrites.
+                for (int i = 0; i < readsEach || writes.get() < minWrites; i++) {
                   int k = r.nextInt(keys);
                   long floor = committed.get(k);
                   Long seen =
@@ -424,11 +447,10 @@ public abstract class BackendContractTest {
                     stale.incrementAndGet();
                   }
                 }
+                readersDone.countDown();
                 return null;
               }));
     }
-    Thread.sleep(1500);
-    stop.set(true);
     for (Future<?> f : workers) {
       f.get();
     }
@@ -480,6 +502,26 @@ public abstract class BackendContractTest {
             .build();
     AtomicInteger loads = new AtomicInteger();
     CountDownLatch reloadMayFinish = new CountDownLatch(1);
+    // The cache runs background work on this executor, so the test sees the reload end.
+    AtomicInteger tasks = new AtomicInteger();
+    CountDownLatch reloadDone = new CountDownLatch(1);
+    LayerCache cache =
+        build(
+            builder()
+                .executor(
+                    task -> {
+                      tasks.incrementAndGet();
+                      pool.execute(
+                          () -> {
+                            try {
+                              task.run();
+                            } finally {
+                              reloadDone.countDown();
+                            }
+                          });
+                    }));
+    this.cache.close();
+    this.cache = cache; // closed after the test
     assertThat(cache.get(key, Integer.class, policy, loads::incrementAndGet)).isEqualTo(1);
     clock.advance(Duration.ofMinutes(2));
     for (int i = 0; i < 10; i++) {
@@ -495,21 +537,12 @@ public abstract class BackendContractTest {
       assertThat(v).as("stale value served while reloading").isEqualTo(1);
     }
     reloadMayFinish.countDown();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (loads.get() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    assertThat(reloadDone.await(30, TimeUnit.SECONDS)).as("the reload ended").isTrue();
+    assertThat(tasks).as("one background task").hasValue(1);
     assertThat(loads).as("one background reload").hasValue(2);
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    Integer now = null;
-    while (System.nanoTime() < until) {
-      now = cache.get(key, Integer.class, policy, () -> -1);
-      if (now == 2) {
-        break;
-      }
-      Thread.sleep(10);
-    }
-    assertThat(now).isEqualTo(2);
+    assertThat(cache.get(key, Integer.class, policy, () -> -1))
+        .as("the reloaded value, stored before the reload ended")
+        .isEqualTo(2);
     assertThat(loads).hasValue(2);
   }
 
@@ -638,9 +671,18 @@ public abstract class BackendContractTest {
   public void singleFlight_64ThreadsMissingOneKey_loadOnce() throws Exception {
     CacheKey key = CacheKey.of("hot", 1);
     AtomicInteger loads = new AtomicInteger();
+    AtomicBoolean allArrived = new AtomicBoolean();
     int threads = 64;
     CyclicBarrier start = new CyclicBarrier(threads);
-    ExecutorService many = Executors.newFixedThreadPool(threads);
+    List<Thread> callers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ExecutorService many =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "single-flight-caller");
+              callers.add(t);
+              return t;
+            });
     try {
       List<Future<String>> results = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
@@ -654,7 +696,8 @@ public abstract class BackendContractTest {
                       tagged("hot"),
                       () -> {
                         loads.incrementAndGet();
-                        Thread.sleep(300); // long enough for every thread to arrive
+                        // Every other caller waits on this load (or, wrongly, runs its own).
+                        allArrived.set(awaitFollowers(callers, threads, loads));
                         return "value";
                       });
                 }));
@@ -665,7 +708,40 @@ public abstract class BackendContractTest {
     } finally {
       many.shutdownNow();
     }
+    assertThat(allArrived).as("every caller joined a load before it ended").isTrue();
     assertThat(loads).hasValue(1);
+  }
+
+  /**
+   * Waits until every caller but the loading ones waits on a load in flight: a follower is seen by
+   * the core's single-flight wait in its stack.
+   */
+  private static boolean awaitFollowers(List<Thread> callers, int threads, AtomicInteger loads)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + DEADLINE_NANOS;
+    while (System.nanoTime() < deadline) {
+      int following = 0;
+      for (Thread t : callers) {
+        if (waitsOnFlight(t)) {
+          following++;
+        }
+      }
+      if (following + loads.get() >= threads) {
+        return true;
+      }
+      Thread.sleep(5);
+    }
+    return false;
+  }
+
+  private static boolean waitsOnFlight(Thread t) {
+    for (StackTraceElement frame : t.getStackTrace()) {
+      if (frame.getClassName().equals("dev.layercache.internal.SingleFlight$Flight")
+          && frame.getMethodName().equals("await")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test

@@ -118,49 +118,70 @@ public final class TestServers {
 
   /**
    * Starts a new {@code redis-server} of the caller's own, on a free loopback port, without
-   * persistence.
+   * persistence. Should another process take the port first, another one is tried.
    *
    * @param extraArgs further arguments, such as {@code "--maxmemory", "2mb"}
    * @return the process; close it when done
    */
   public static ServerProcess startRedis(String... extraArgs) {
     requireBinary("redis-server", "apt-get install redis-server");
-    int port = freePort();
-    List<String> cmd =
-        ServerProcess.command(
-            "redis-server",
-            "--port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--protected-mode",
-            "no");
-    cmd.addAll(List.of(extraArgs));
-    return ServerProcess.start("redis", cmd, port);
+    return ServerProcess.start(
+        "redis",
+        port -> {
+          List<String> cmd =
+              ServerProcess.command(
+                  "redis-server",
+                  "--port",
+                  Integer.toString(port),
+                  "--bind",
+                  "127.0.0.1",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no",
+                  "--protected-mode",
+                  "no");
+          cmd.addAll(List.of(extraArgs));
+          return cmd;
+        },
+        Map.of());
   }
 
   /**
-   * Starts a new {@code memcached} of the caller's own on a free loopback port.
+   * Starts a new {@code memcached} of the caller's own on a free loopback port. Should another
+   * process take the port first, another one is tried.
    *
    * @param extraArgs further arguments, such as {@code "-m", "8"}
    * @return the process; close it when done
    */
   public static ServerProcess startMemcached(String... extraArgs) {
+    return startMemcached(Map.of(), extraArgs);
+  }
+
+  /**
+   * Starts a new {@code memcached} of the caller's own on a free loopback port, with variables
+   * added to its environment (such as {@code SASL_CONF_PATH}).
+   *
+   * @param environment variables to add
+   * @param extraArgs further arguments, such as {@code "-S"}
+   * @return the process; close it when done
+   */
+  public static ServerProcess startMemcached(Map<String, String> environment, String... extraArgs) {
     requireBinary("memcached", "apt-get install memcached");
-    int port = freePort();
-    List<String> cmd =
-        ServerProcess.command(
-            "memcached", "-p", Integer.toString(port), "-l", "127.0.0.1", "-U", "0");
-    if ("root".equals(System.getProperty("user.name"))) {
-      cmd.add("-u");
-      cmd.add("root");
-    }
-    cmd.addAll(List.of(extraArgs));
-    return ServerProcess.start("memcached", cmd, port);
+    return ServerProcess.start(
+        "memcached",
+        port -> {
+          List<String> cmd =
+              ServerProcess.command(
+                  "memcached", "-p", Integer.toString(port), "-l", "127.0.0.1", "-U", "0");
+          if ("root".equals(System.getProperty("user.name"))) {
+            cmd.add("-u");
+            cmd.add("root");
+          }
+          cmd.addAll(List.of(extraArgs));
+          return cmd;
+        },
+        environment);
   }
 
   /**
