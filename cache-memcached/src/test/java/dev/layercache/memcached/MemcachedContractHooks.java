@@ -25,7 +25,7 @@ final class MemcachedContractHooks {
 
   private static <T> T get(java.util.concurrent.Future<T> f) {
     try {
-      return f.get(2, TimeUnit.SECONDS);
+      return f.get(MemcachedTestSupport.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
       throw new IllegalStateException(e);
     }

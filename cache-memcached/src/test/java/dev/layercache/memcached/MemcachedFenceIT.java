@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
  * the lost bump, and both servers serve the invalidated value. So the first test fails if the fence
  * does not do its work.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MemcachedFenceIT {
   private static final String NS = "fence";
 
@@ -46,15 +46,25 @@ class MemcachedFenceIT {
     return p.host() + ":" + p.port();
   }
 
+  /**
+   * An application server. Only the writer's calls to A, sent during the cut, are meant to time
+   * out: the timeouts are long enough that no call to a reachable node times out on a busy machine
+   * (which would turn a hit into a miss, and an unprotected stale read into a passing test).
+   */
   private static LayerCache applicationServer(String servers) {
+    return applicationServer(servers, Duration.ofSeconds(5));
+  }
+
+  private static LayerCache applicationServer(String servers, Duration operationTimeout) {
     return LayerCache.builder()
         .namespace(NS)
         .backend(
             MemcachedBackend.builder()
                 .servers(servers)
-                .operationTimeout(Duration.ofMillis(200))
+                .operationTimeout(operationTimeout)
                 .maxReconnectDelay(Duration.ofSeconds(1))
                 .build())
+        .slowCallThreshold(MemcachedTestSupport.PATIENCE)
         .build();
   }
 
@@ -117,7 +127,7 @@ class MemcachedFenceIT {
         assertThat(fence).as("A's fence, stored on B").isNotNull();
         seen.fenceBefore = Long.parseLong(fence);
 
-        try (LayerCache writer = applicationServer(servers)) {
+        try (LayerCache writer = applicationServer(servers, Duration.ofSeconds(2))) {
           toA.cut();
           db.set(2);
           writer.invalidateTags(tag);
@@ -155,7 +165,7 @@ class MemcachedFenceIT {
   /** Waits until a server that lost its connection to A in the partition has reconnected. */
   private static void awaitReachable(LayerCache cache, String keyOnA) throws InterruptedException {
     MemcachedBackend backend = (MemcachedBackend) cache.backend();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       try {
         backend.tagVersions(List.of(keyOnA), false);

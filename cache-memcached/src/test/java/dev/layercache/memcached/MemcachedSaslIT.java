@@ -7,18 +7,17 @@ import dev.layercache.CacheBackendException;
 import dev.layercache.CacheKey;
 import dev.layercache.CachePolicy;
 import dev.layercache.LayerCache;
+import dev.layercache.testkit.ServerProcess;
 import dev.layercache.testkit.TestServers;
 import java.io.File;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -41,14 +40,19 @@ class MemcachedSaslIT {
   private static final Duration OPERATION_TIMEOUT = Duration.ofMillis(300);
   private static final Duration CONNECT_WAIT = Duration.ofSeconds(1);
 
-  /** A cache call makes at most a few backend calls, each bounded by the operation timeout. */
-  private static final Duration CALL_BOUND = OPERATION_TIMEOUT.multipliedBy(4).plusMillis(800);
+  /**
+   * A cache call makes at most a few backend calls, each bounded by the operation timeout: about a
+   * second in all. The bound is far above that, so a busy machine never crosses it, and far below
+   * the wait without end it guards against (an operation waiting for an authentication that never
+   * succeeds).
+   */
+  private static final Duration CALL_BOUND = Duration.ofSeconds(15);
 
   private static final CachePolicy POLICY =
       CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags("articles").build();
 
   @TempDir Path dir;
-  private Process memcached;
+  private ServerProcess memcached;
   private int port;
   private final List<LayerCache> caches = new ArrayList<>();
 
@@ -75,30 +79,16 @@ class MemcachedSaslIT {
     if (!passwd.waitFor(20, TimeUnit.SECONDS) || passwd.exitValue() != 0) {
       throw new IllegalStateException("saslpasswd2 failed: " + out);
     }
-    port = TestServers.freePort();
-    List<String> cmd =
-        new ArrayList<>(
-            List.of("memcached", "-S", "-p", Integer.toString(port), "-l", "127.0.0.1", "-U", "0"));
-    if ("root".equals(System.getProperty("user.name"))) {
-      cmd.addAll(List.of("-u", "root"));
-    }
-    // The test kit's ServerProcess cannot pass environment variables: start it here.
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("memcached.log").toFile());
     // memcached reads its SASL configuration (memcached.conf) from this directory.
-    pb.environment().put("SASL_CONF_PATH", dir.toString());
-    memcached = pb.start();
-    awaitPort(port);
+    memcached = TestServers.startMemcached(Map.of("SASL_CONF_PATH", dir.toString()), "-S");
+    port = memcached.port();
   }
 
   @AfterEach
   void stop() throws InterruptedException {
     caches.forEach(LayerCache::close);
     if (memcached != null) {
-      memcached.destroyForcibly();
-      memcached.waitFor(10, TimeUnit.SECONDS);
+      memcached.close();
     }
   }
 
@@ -128,36 +118,31 @@ class MemcachedSaslIT {
     return TestServers.onPath("saslpasswd2") ? "saslpasswd2" : "/usr/sbin/saslpasswd2";
   }
 
-  private static void awaitPort(int port) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(20);
-      }
-    }
-    throw new AssertionError("memcached did not listen on " + port);
+  /** A server that is not authenticated: its calls end with their short operation timeouts. */
+  private LayerCache cache(MemcachedBackend.Builder backend) {
+    return cache(backend, OPERATION_TIMEOUT);
   }
 
-  private LayerCache cache(MemcachedBackend.Builder backend) {
+  private LayerCache cache(MemcachedBackend.Builder backend, Duration operationTimeout) {
     LayerCache c =
         LayerCache.builder()
             .namespace("sasl")
             .backend(
                 backend
                     .servers("127.0.0.1:" + port)
-                    .operationTimeout(OPERATION_TIMEOUT)
+                    .operationTimeout(operationTimeout)
                     .connectWait(CONNECT_WAIT)
                     .build())
+            .slowCallThreshold(MemcachedTestSupport.PATIENCE)
             .build();
     caches.add(c);
     return c;
   }
 
   private LayerCache authenticated() {
-    return cache(MemcachedBackend.builder().credentials(USER, PASSWORD));
+    // Its calls succeed: a timeout would turn a hit into a miss on a busy machine.
+    return cache(
+        MemcachedBackend.builder().credentials(USER, PASSWORD), MemcachedTestSupport.PATIENCE);
   }
 
   @Test

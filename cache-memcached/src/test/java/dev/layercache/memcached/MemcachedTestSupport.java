@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,12 @@ import org.jspecify.annotations.Nullable;
 
 /** A second, independent memcached client for tests: plants, deletes and inspects keys. */
 final class MemcachedTestSupport {
+  /**
+   * The operation timeout of clients in tests that are not about timeouts: far above what an
+   * operation on loopback takes, so a busy machine never turns a hit into a timed-out miss.
+   */
+  static final Duration PATIENCE = Duration.ofSeconds(30);
+
   private MemcachedTestSupport() {}
 
   /** A client placing keys exactly as {@link MemcachedBackend} does. */
@@ -31,7 +38,7 @@ final class MemcachedTestSupport {
               .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
               .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
               .setFailureMode(FailureMode.Cancel)
-              .setOpTimeout(2000)
+              .setOpTimeout(PATIENCE.toMillis())
               .setDaemon(true)
               .build(),
           AddrUtil.getAddresses(servers));
@@ -122,8 +129,8 @@ final class MemcachedTestSupport {
   private static String textCommand(String hostPort, String command) {
     List<InetSocketAddress> a = AddrUtil.getAddresses(hostPort);
     try (Socket s = new Socket()) {
-      s.connect(a.get(0), 2000);
-      s.setSoTimeout(2000);
+      s.connect(a.get(0), (int) PATIENCE.toMillis());
+      s.setSoTimeout((int) PATIENCE.toMillis());
       OutputStream out = s.getOutputStream();
       out.write(command.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
