@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,7 +91,8 @@ class ObjectDependencyIT {
       value = Databases.class,
       names = {"H2", "POSTGRESQL"})
   void writeToAnyTableTheAssemblerRead_evictsIt_otherTablesDoNot(Databases db) throws Exception {
-    String p = "od" + Long.toHexString(System.nanoTime() & 0xffffff) + "_";
+    // Unique per run: other builds on the machine may use the same database at the same time.
+    String p = "od" + UUID.randomUUID().toString().substring(0, 8) + "_";
     try (HikariDataSource raw = db.pool();
         LayerCache cache = TestCaches.encoded()) {
       exec(

@@ -77,7 +77,7 @@ class StaleReadRaceIT {
     }
   }
 
-  private void write(CachingDataSource ds, int v, boolean transaction, long pauseNanos)
+  private void write(CachingDataSource ds, int v, boolean transaction, Runnable beforeCommit)
       throws SQLException {
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(!transaction);
@@ -87,7 +87,7 @@ class StaleReadRaceIT {
         ps.executeUpdate();
       }
       if (transaction) {
-        LockSupport.parkNanos(pauseNanos);
+        beforeCommit.run();
         c.commit();
         c.setAutoCommit(true);
       }
@@ -103,9 +103,9 @@ class StaleReadRaceIT {
       backend.pauseNextWrite();
       Future<Integer> old = reader.submit(() -> read(ds));
       backend.awaitWrite(); // the reader has read v=0 and is about to store it
-      write(ds, 1, false, 0);
+      write(ds, 1, false, () -> {});
       backend.release();
-      assertThat(old.get(10, TimeUnit.SECONDS)).isZero();
+      assertThat(old.get(30, TimeUnit.SECONDS)).isZero();
       return read(ds);
     } finally {
       reader.shutdownNow();
@@ -154,7 +154,13 @@ class StaleReadRaceIT {
     assertThat(fillDuringTransaction(db, InvalidationTiming.WRITE_ONLY)).isZero();
   }
 
-  /** 1,000 writes, half in transactions, against concurrent readers; counts stale reads. */
+  /**
+   * 1,000 writes, half in transactions, against concurrent readers; counts stale reads. Each
+   * transaction waits for a read between its update and its commit (where an invalidation sent only
+   * at write time lets a reader fill the cache with the old rows), and each write for a read after
+   * it completed (which would see such a fill): the dangerous interleavings happen by construction,
+   * not by the machine's timing, and the reads outnumber the writes.
+   */
   private long randomized(Databases db, InvalidationTiming timing) throws Exception {
     CachingDataSource ds = setUp(db, timing, backend());
     AtomicInteger committed = new AtomicInteger();
@@ -182,8 +188,17 @@ class StaleReadRaceIT {
     try {
       for (int i = 1; i <= 1000; i++) {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        write(ds, i, rnd.nextBoolean(), rnd.nextLong(200_000));
+        long pause = rnd.nextLong(200_000);
+        write(
+            ds,
+            i,
+            rnd.nextBoolean(),
+            () -> {
+              awaitReadBegunAfter(reads, futures);
+              LockSupport.parkNanos(pause);
+            });
         committed.set(i);
+        awaitReadBegunAfter(reads, futures);
         LockSupport.parkNanos(rnd.nextLong(100_000));
       }
     } finally {
@@ -198,6 +213,26 @@ class StaleReadRaceIT {
       stale.incrementAndGet();
     }
     return stale.get();
+  }
+
+  /**
+   * Waits until a read that began after this call has completed. Each reader counts a read when it
+   * ends: once the count grew by one more than the number of readers, some read began after.
+   */
+  private static void awaitReadBegunAfter(AtomicLong reads, List<Future<?>> readers) {
+    long target = reads.get() + readers.size() + 1;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (reads.get() < target) {
+      for (Future<?> f : readers) {
+        if (f.isDone()) {
+          throw new AssertionError("a reader ended early: " + f);
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no read within 30 s");
+      }
+      LockSupport.parkNanos(50_000);
+    }
   }
 
   @ParameterizedTest

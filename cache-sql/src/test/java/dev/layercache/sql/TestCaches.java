@@ -57,7 +57,7 @@ final class TestCaches {
     }
 
     void awaitWrite() throws InterruptedException {
-      if (!writeReached.await(10, TimeUnit.SECONDS)) {
+      if (!writeReached.await(30, TimeUnit.SECONDS)) {
         throw new AssertionError("no write reached the backend");
       }
     }
@@ -97,7 +97,9 @@ final class TestCaches {
       CountDownLatch release = releaseWrite;
       reached.countDown();
       try {
-        release.await(10, TimeUnit.SECONDS);
+        // No deadline: a write that went on without the release would break the race it stages;
+        // a test that fails before releasing interrupts the writing thread.
+        release.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
