@@ -68,6 +68,9 @@ public final class ServerProcess implements AutoCloseable {
       } catch (ExitedAtStart e) {
         failure = e;
         continue;
+      } catch (RuntimeException e) {
+        p.close();
+        throw e;
       }
       Runtime.getRuntime().addShutdownHook(new Thread(p::close));
       return p;
