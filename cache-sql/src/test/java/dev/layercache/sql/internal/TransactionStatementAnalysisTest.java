@@ -40,4 +40,20 @@ class TransactionStatementAnalysisTest {
   void classifiedAs(String sql, Kind kind) {
     assertThat(analyzer.analyze(sql.strip()).kind()).as(sql).isEqualTo(kind);
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "WITH d AS (DELETE FROM a WHERE id = 1 RETURNING id) INSERT INTO b SELECT id FROM d",
+        "WITH u AS (UPDATE a SET v = 1 RETURNING id) SELECT count(*) FROM u",
+        "WITH u AS (UPDATE a SET v = 1 RETURNING id) UPDATE b SET v = 2",
+      })
+  void dataModifyingCte_writesEveryTableItModifies(String sql) {
+    SqlAnalysis a = analyzer.analyze(sql);
+    assertThat(a.kind()).as(sql).isIn(Kind.WRITE, Kind.UNKNOWN_WRITE);
+    if (a.kind() == Kind.WRITE) {
+      assertThat(a.writtenTables()).extracting(SqlAnalysis.TableName::table).as(sql).contains("a");
+    }
+  }
 }
