@@ -334,6 +334,15 @@ public interface LayerCache extends AutoCloseable {
    */
   CompletableFuture<Void> invalidateTagsAsync(Collection<String> tags);
 
+  /**
+   * Whether an invalidation could not be delivered to the backend yet and waits for a retry.
+   * Meanwhile the entries of its tags are neither served nor filled here. For health checks and
+   * tests; thread-safe.
+   *
+   * @return true while some tag bypasses the cache because its bump is undelivered
+   */
+  boolean hasPendingInvalidations();
+
   /** Stops background work and closes the backend. */
   @Override
   void close();

@@ -148,12 +148,13 @@ public final class CacheEngine implements LayerCache {
     requireKey(key);
     requireArg(type, "type");
     String entryKey = key.entryKey(namespace);
+    long mark = pending.markBeforeRead();
     BackendRead read = guard.read(entryKey, key.keyTagKey(namespace), List.of());
     if (read == null) {
       metrics.get(key.name(), GetResult.ERROR);
       return null;
     }
-    Object value = serve(key, entryKey, read, type, clock.millis(), null, null);
+    Object value = serve(key, entryKey, read, mark, type, clock.millis(), null, null);
     if (value == NOT_SERVED) {
       metrics.get(key.name(), GetResult.MISS);
       return null;
@@ -171,9 +172,10 @@ public final class CacheEngine implements LayerCache {
     String entryKey = key.entryKey(namespace);
     String keyTag = key.keyTagKey(namespace);
     List<String> tagKeys = policy.tagKeys(namespace);
+    long mark = pending.markBeforeRead();
     BackendRead read = guard.read(entryKey, keyTag, tagKeys);
     if (read != null) {
-      Object value = serve(key, entryKey, read, type, clock.millis(), policy, loader);
+      Object value = serve(key, entryKey, read, mark, type, clock.millis(), policy, loader);
       if (value != NOT_SERVED) {
         return cast(value);
       }
@@ -182,7 +184,7 @@ public final class CacheEngine implements LayerCache {
       metrics.get(key.name(), GetResult.ERROR);
     }
     String[] snapKeys = snapshotKeys(keyTag, tagKeys);
-    long[] snapshot = read == null ? null : snapshot(read, snapKeys);
+    long[] snapshot = read == null ? null : snapshot(read, mark, snapKeys);
     return loadThrough(key, entryKey, type, policy, loader, snapKeys, snapshot);
   }
 
@@ -421,6 +423,7 @@ public final class CacheEngine implements LayerCache {
       CacheKey key,
       String entryKey,
       BackendRead read,
+      long pendingMark,
       Type type,
       long now,
       @Nullable CachePolicy policy,
@@ -446,7 +449,7 @@ public final class CacheEngine implements LayerCache {
       discard(key, entryKey, "key fingerprint mismatch (hash collision or foreign entry)");
       return NOT_SERVED;
     }
-    if (now >= entry.hardExpireAt() || !versionsMatch(entry, read)) {
+    if (now >= entry.hardExpireAt() || !versionsMatch(entry, read, pendingMark)) {
       metrics.staleRejected(key.name());
       return NOT_SERVED;
     }
@@ -499,8 +502,11 @@ public final class CacheEngine implements LayerCache {
     return value;
   }
 
-  /** Whether every tag version the entry was stored with is still current. */
-  private boolean versionsMatch(StoredEntry entry, BackendRead read) {
+  /**
+   * Whether every tag version the entry was stored with is still current, and none was pending when
+   * the read was sent ({@code pendingMark}).
+   */
+  private boolean versionsMatch(StoredEntry entry, BackendRead read, long pendingMark) {
     int n = entry.tagCount();
     List<String> unread = null;
     for (int i = 0; i < n; i++) {
@@ -520,7 +526,7 @@ public final class CacheEngine implements LayerCache {
       }
     }
     if (unread == null) {
-      return true;
+      return !pending.deliveredSince(pendingMark); // checked after the per-tag checks
     }
     // The entry depends on tags the caller did not name: one more round trip for those.
     long[] current = guard.tagVersions(unread, false);
@@ -535,7 +541,7 @@ public final class CacheEngine implements LayerCache {
         }
       }
     }
-    return true;
+    return !pending.deliveredSince(pendingMark);
   }
 
   private void discard(CacheKey key, String entryKey, String reason) {
@@ -558,7 +564,7 @@ public final class CacheEngine implements LayerCache {
    * (absent is never a snapshot). Null if they cannot be read, or a tag has an undelivered
    * invalidation: the value is then returned but not stored.
    */
-  private long @Nullable [] snapshot(BackendRead read, String[] keys) {
+  private long @Nullable [] snapshot(BackendRead read, long pendingMark, String[] keys) {
     long[] versions = new long[keys.length];
     List<String> absent = null;
     for (int i = 0; i < keys.length; i++) {
@@ -575,6 +581,9 @@ public final class CacheEngine implements LayerCache {
         }
         absent.add(keys[i]);
       }
+    }
+    if (pending.deliveredSince(pendingMark)) {
+      return null; // versions from before a bump delivered while the read was out
     }
     if (absent != null) {
       long[] created = guard.tagVersions(absent, true);
@@ -661,6 +670,7 @@ public final class CacheEngine implements LayerCache {
     requireArg(type, "type");
     List<CacheKey> list = distinct(keys);
     Map<CacheKey, T> hits = new LinkedHashMap<>();
+    long mark = pending.markBeforeRead();
     List<BackendRead> reads = readAll(list, List.of());
     long now = clock.millis();
     for (int i = 0; i < list.size(); i++) {
@@ -669,7 +679,7 @@ public final class CacheEngine implements LayerCache {
       Object value =
           read == null
               ? NOT_SERVED
-              : serve(key, key.entryKey(namespace), read, type, now, null, null);
+              : serve(key, key.entryKey(namespace), read, mark, type, now, null, null);
       if (value == NOT_SERVED) {
         metrics.get(key.name(), read == null ? GetResult.ERROR : GetResult.MISS);
       } else if (value != null) {
@@ -689,6 +699,7 @@ public final class CacheEngine implements LayerCache {
     requireArg(loader, "loader");
     List<CacheKey> list = distinct(keys);
     List<String> tagKeys = policy.tagKeys(namespace);
+    long mark = pending.markBeforeRead();
     List<BackendRead> reads = readAll(list, tagKeys);
     long now = clock.millis();
     Map<CacheKey, T> result = new LinkedHashMap<>();
@@ -699,11 +710,11 @@ public final class CacheEngine implements LayerCache {
       Object value =
           read == null
               ? NOT_SERVED
-              : serve(key, key.entryKey(namespace), read, type, now, null, null);
+              : serve(key, key.entryKey(namespace), read, mark, type, now, null, null);
       if (value == NOT_SERVED) {
         metrics.get(key.name(), read == null ? GetResult.ERROR : GetResult.MISS);
         String[] snapKeys = snapshotKeys(key.keyTagKey(namespace), tagKeys);
-        missing.put(key, read == null ? null : snapshot(read, snapKeys));
+        missing.put(key, read == null ? null : snapshot(read, mark, snapKeys));
       } else if (value != null) {
         result.put(key, cast(value));
       }
@@ -956,11 +967,7 @@ public final class CacheEngine implements LayerCache {
     return s;
   }
 
-  /**
-   * Whether some invalidation is still waiting for delivery (tests and health checks).
-   *
-   * @return true while tags bypass the cache
-   */
+  @Override
   public boolean hasPendingInvalidations() {
     return !pending.isEmpty();
   }
