@@ -23,6 +23,23 @@ class CodecAndEntryTest {
   private final JacksonCodec codec = JacksonCodec.create(1 << 20);
 
   @Test
+  void decode_recordWithMissingComponents_isRefused() {
+    byte[] planted = "{\"@class\": \"java.lang.Runtime\"}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> codec.decode(planted, Point.class))
+        .isInstanceOf(CacheSerializationException.class)
+        .hasMessageContaining("x");
+    byte[] partial = "{\"x\": 1}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> codec.decode(partial, Point.class))
+        .isInstanceOf(CacheSerializationException.class);
+    byte[] nullPrimitive = "{\"x\": 1, \"y\": null}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> codec.decode(nullPrimitive, Point.class))
+        .isInstanceOf(CacheSerializationException.class);
+    // A property added by a newer version of the application is still read past.
+    byte[] newer = "{\"x\": 1, \"y\": 2, \"z\": 3}".getBytes(StandardCharsets.UTF_8);
+    assertThat(codec.decode(newer, Point.class)).isEqualTo(new Point(1, 2));
+  }
+
+  @Test
   void jsonNamingAClass_neverInstantiatesIt() {
     byte[] planted = "[\"java.net.URL\",\"http://example.com\"]".getBytes(StandardCharsets.UTF_8);
     // Decoding to Object yields plain JSON containers, never the named class.

@@ -55,6 +55,10 @@ public final class JacksonCodec implements ValueCodec {
             // A field added by a newer version of the application must not break older readers
             // during a rolling deployment.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // But a document missing what a record (or any creator) needs, or holding null for a
+            // primitive, is not a value this application wrote: refused, so it is a miss.
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
     mapper
         .getFactory()
