@@ -622,31 +622,11 @@ public final class QueryCaching {
     if (r == null) {
       throw new IllegalStateException("no connection has been wrapped yet");
     }
-    List<String> path = schemasSearched(facts);
+    List<String> path = facts.schemasSearched();
     DatabaseCatalog known = catalog;
     DatabaseCatalog c = known == null ? DatabaseCatalog.EMPTY : known;
     // The memo is per path and per catalog read: views and foreign keys change with DDL.
-    String memo = String.join("\u0001", path) + '\u0002' + catalogGeneration.get();
-    return a.resolved(memo, k -> r.resolve(a, path, c));
-  }
-
-  /**
-   * The schemas an unqualified name may resolve to: the session's search path where it has one
-   * (PostgreSQL: {@code current_schemas(true)} without the system and temporary schemas, which user
-   * tables do not live in and temporary tables are never cached from), else the current schema.
-   */
-  private static List<String> schemasSearched(SessionFacts facts) {
-    List<String> path = new ArrayList<>();
-    for (String s : facts.searchPath()) {
-      if (!s.equals("pg_catalog") && !s.startsWith("pg_temp")) {
-        path.add(s);
-      }
-    }
-    if (path.isEmpty()) {
-      String schema = facts.defaultSchema();
-      return schema == null ? List.of() : List.of(schema);
-    }
-    return path;
+    return a.resolved(facts.resolutionKey(catalogGeneration.get()), k -> r.resolve(a, path, c));
   }
 
   private Resolution resolution(@Nullable Connection connection) throws SQLException {

@@ -29,6 +29,12 @@ final class SessionFacts {
   private volatile @Nullable String catalog;
   private volatile byte @Nullable [] context;
   private volatile List<String> searchPath = List.of();
+  private volatile List<String> schemasSearched = List.of();
+  // The memo key of resolved tables, per catalog generation: built once, not on every read.
+  private volatile @Nullable ResolutionKey resolutionKey;
+
+  private record ResolutionKey(int generation, String key) {}
+
   private volatile Set<String> temporaryTables = Set.of();
   private volatile @Nullable String unreadable;
   private volatile int isolation = -1;
@@ -99,6 +105,8 @@ final class SessionFacts {
     catalog = cat;
     schema = s;
     searchPath = List.copyOf(path);
+    schemasSearched = searched(searchPath, s != null ? s : cat);
+    resolutionKey = null;
     temporaryTables = Set.copyOf(temp);
     unreadable = failure;
     context = digest.digest();
@@ -168,6 +176,41 @@ final class SessionFacts {
    */
   List<String> searchPath() {
     return searchPath;
+  }
+
+  /**
+   * The schemas an unqualified name may resolve to: the search path where the session has one
+   * (PostgreSQL: {@code current_schemas(true)} without the system and temporary schemas, which user
+   * tables do not live in and temporary tables are never cached from), else the current schema.
+   */
+  List<String> schemasSearched() {
+    return schemasSearched;
+  }
+
+  private static List<String> searched(List<String> searchPath, @Nullable String current) {
+    List<String> path = new ArrayList<>();
+    for (String s : searchPath) {
+      if (!s.equals("pg_catalog") && !s.startsWith("pg_temp")) {
+        path.add(s);
+      }
+    }
+    if (path.isEmpty()) {
+      return current == null ? List.of() : List.of(current);
+    }
+    return List.copyOf(path);
+  }
+
+  /** The key under which a statement's resolved tables are remembered for this session. */
+  String resolutionKey(int catalogGeneration) {
+    ResolutionKey k = resolutionKey;
+    if (k == null || k.generation() != catalogGeneration) {
+      k =
+          new ResolutionKey(
+              catalogGeneration,
+              String.join("\u0001", schemasSearched) + '\u0002' + catalogGeneration);
+      resolutionKey = k;
+    }
+    return k.key();
   }
 
   /** Whether one of the session's temporary tables has this name (any case). */
