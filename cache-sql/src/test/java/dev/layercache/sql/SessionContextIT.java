@@ -134,6 +134,49 @@ class SessionContextIT {
   }
 
   @Test
+  void rowLevelSecurity_anObjectAssembledFromTheRows_isNotCachedEither() throws Exception {
+    CachingDataSource ds = postgres();
+    String t = rlsTable(ds);
+    String q = "SELECT body FROM " + t + " ORDER BY body";
+    dev.layercache.CachePolicy policy =
+        dev.layercache.CachePolicy.builder().ttl(java.time.Duration.ofMinutes(5)).build();
+    dev.layercache.CacheKey key = dev.layercache.CacheKey.of("documents", "all");
+    try (Connection a = ds.getConnection();
+        Connection b = ds.getConnection()) {
+      exec(a, "SET app.tenant = 'a'");
+      exec(b, "SET app.tenant = 'b'");
+      assertThat(cache.get(key, String.class, policy, () -> String.join(",", rows(a, q))))
+          .isEqualTo("a1");
+      assertThat(cache.get(key, String.class, policy, () -> String.join(",", rows(b, q))))
+          .as("tenant b's own rows, not tenant a's assembled object")
+          .isEqualTo("b1");
+    }
+  }
+
+  @Test
+  void aCustomSettingSetWhereTheWrapperCannotSee_isPartOfTheKeyOnceAQueryReadsIt()
+      throws Exception {
+    HikariDataSource[] pools = new HikariDataSource[2];
+    String[] tenants = {"a", "b"};
+    for (int i = 0; i < 2; i++) {
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(TestServers.postgresUrl());
+      config.setMaximumPoolSize(2);
+      config.setConnectionInitSql("SET app.tenant = '" + tenants[i] + "'");
+      pools[i] = new HikariDataSource(config);
+      closing.add(0, pools[i]);
+    }
+    admin = pools[0];
+    String q = "SELECT current_setting('app.tenant', true)";
+    try (Connection a = CachingDataSource.wrap(pools[0], cache).getConnection();
+        Connection b = CachingDataSource.wrap(pools[1], cache).getConnection()) {
+      assertThat(one(a, q)).isEqualTo("a");
+      assertThat(one(b, q)).isEqualTo("b");
+      assertThat(one(a, q)).isEqualTo("a");
+    }
+  }
+
+  @Test
   void rowLevelSecurity_namedInThePolicy_isCachedPerTenant() throws Exception {
     admin = pool(TestServers.postgresUrl());
     String t = rlsTable(null);

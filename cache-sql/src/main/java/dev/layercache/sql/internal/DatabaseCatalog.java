@@ -300,7 +300,7 @@ final class DatabaseCatalog {
         c,
         "SELECT n.nspname, c.relname FROM pg_class c"
             + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relrowsecurity",
-        rs -> rls.add(rs.getString(1) + '.' + rs.getString(2)));
+        rs -> rls.add(qualified(rs, 1)));
     Set<String> settings = new HashSet<>();
     query(
         c,
@@ -371,17 +371,14 @@ final class DatabaseCatalog {
             + " ch.relnamespace JOIN pg_class p ON p.oid = k.confrelid"
             + " JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE k.contype = 'f'"
             + " AND (k.confdeltype IN ('c', 'n', 'd') OR k.confupdtype IN ('c', 'n', 'd'))",
-        rs ->
-            cascades
-                .computeIfAbsent(rs.getString(1) + '.' + rs.getString(2), k -> new ArrayList<>())
-                .add(rs.getString(3) + '.' + rs.getString(4)));
+        rs -> addPair(cascades, rs));
     Set<String> triggered = new HashSet<>();
     query(
         c,
         "SELECT DISTINCT n.nspname, c.relname FROM pg_trigger tg"
             + " JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE NOT tg.tgisinternal",
-        rs -> triggered.add(rs.getString(1) + '.' + rs.getString(2)));
+        rs -> triggered.add(qualified(rs, 1)));
     return new DatabaseCatalog(
         Dialect.POSTGRESQL, rls, settings, views, volatileViews, cascades, triggered, functions);
   }
@@ -420,15 +417,12 @@ final class DatabaseCatalog {
             + " FROM information_schema.REFERENTIAL_CONSTRAINTS"
             + " WHERE UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')"
             + " OR DELETE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')",
-        rs ->
-            cascades
-                .computeIfAbsent(rs.getString(1) + '.' + rs.getString(2), k -> new ArrayList<>())
-                .add(rs.getString(3) + '.' + rs.getString(4)));
+        rs -> addPair(cascades, rs));
     Set<String> triggered = new HashSet<>();
     query(
         c,
         "SELECT EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS",
-        rs -> triggered.add(rs.getString(1) + '.' + rs.getString(2)));
+        rs -> triggered.add(qualified(rs, 1)));
     return new DatabaseCatalog(
         Dialect.MYSQL, Set.of(), Set.of(), views, volatileViews, cascades, triggered, functions);
   }
@@ -463,15 +457,12 @@ final class DatabaseCatalog {
             + " AND pk.CONSTRAINT_NAME = r.UNIQUE_CONSTRAINT_NAME"
             + " WHERE r.UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')"
             + " OR r.DELETE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')",
-        rs ->
-            cascades
-                .computeIfAbsent(rs.getString(1) + '.' + rs.getString(2), k -> new ArrayList<>())
-                .add(rs.getString(3) + '.' + rs.getString(4)));
+        rs -> addPair(cascades, rs));
     Set<String> triggered = new HashSet<>();
     query(
         c,
         "SELECT EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE FROM INFORMATION_SCHEMA.TRIGGERS",
-        rs -> triggered.add(rs.getString(1) + '.' + rs.getString(2)));
+        rs -> triggered.add(qualified(rs, 1)));
     return new DatabaseCatalog(
         Dialect.H2, Set.of(), Set.of(), views, volatileViews, cascades, triggered, functions);
   }
@@ -517,6 +508,16 @@ final class DatabaseCatalog {
         reader.read(rs);
       }
     }
+  }
+
+  /** {@code schema.table} from two columns, the schema at {@code column}. */
+  private static String qualified(ResultSet rs, int column) throws SQLException {
+    return rs.getString(column) + '.' + rs.getString(column + 1);
+  }
+
+  /** Records that writes of the table in columns 1-2 also write the one in columns 3-4. */
+  private static void addPair(Map<String, List<String>> map, ResultSet rs) throws SQLException {
+    map.computeIfAbsent(qualified(rs, 1), k -> new ArrayList<>()).add(qualified(rs, 3));
   }
 
   private static Volatility worse(Volatility a, Volatility b) {

@@ -1,7 +1,6 @@
 package dev.layercache.sql.internal;
 
 import dev.layercache.CacheKey;
-import dev.layercache.CachePolicy;
 import dev.layercache.LayerCache;
 import dev.layercache.sql.QueryCachePolicy;
 import dev.layercache.sql.internal.SqlAnalysis.Kind;
@@ -10,12 +9,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,7 +63,7 @@ public final class QueryCaching {
       new java.util.concurrent.atomic.AtomicInteger();
   private final Map<Object, SessionFacts> sessions =
       Collections.synchronizedMap(new WeakHashMap<>());
-  private volatile @Nullable Resolution resolution;
+  private volatile @Nullable TableResolution resolution;
   // Null when the catalog must be read (again) before the next cached read: at first and after DDL.
   private volatile @Nullable DatabaseCatalog catalog;
   // Function names already looked for in a fresh catalog: not asked for again (bounded).
@@ -133,7 +130,7 @@ public final class QueryCaching {
    * @throws SQLException if a connection is needed to learn the identifier rules and fails
    */
   public void invalidateTables(String... tables) throws SQLException {
-    Resolution r = resolution(null);
+    TableResolution r = resolution(null);
     Set<String> qualified = new LinkedHashSet<>();
     for (String t : tables) {
       r.expand(IdentifierRules.parse(t), r.defaultSchema, qualified, new HashMap<>());
@@ -166,8 +163,17 @@ public final class QueryCaching {
     ConnectionHandler conn = st.conn;
     loadSession(conn);
     ResolvedTables rt = resolve(a, conn.facts);
+    boolean settingByExpression = false;
     if (a.functions().contains("current_setting")) {
-      settingsNamedIn(conn, a.sql());
+      // current_setting('app.tenant'): that setting becomes part of every session's state.
+      java.util.regex.Matcher m = CURRENT_SETTING.matcher(a.sql());
+      while (m.find()) {
+        if (m.group(2) == null) {
+          settingByExpression = true;
+        } else {
+          learnSetting(conn, m.group(2));
+        }
+      }
       loadSession(conn);
     }
     String writer = functionThatMayWrite(conn, a);
@@ -178,10 +184,13 @@ public final class QueryCaching {
       return live(st, a, write(conn, null, false, run));
     }
     String notCached = a.uncacheableReason();
-    if (notCached == null && !rt.selected() && !a.hasCacheHint()) {
+    boolean notSelected = notCached == null && !rt.selected() && !a.hasCacheHint();
+    if (notSelected) {
       notCached = "no table of the policy's selection";
     } else if (notCached == null && st.resultSetConcurrency() != ResultSet.CONCUR_READ_ONLY) {
       notCached = "updatable result set";
+    } else if (notCached == null && settingByExpression) {
+      notCached = "reads a setting named by an expression";
     } else if (notCached == null && rt.volatileView() != null) {
       notCached = "reads " + rt.volatileView() + ", a view over volatile functions";
     } else if (notCached == null) {
@@ -192,6 +201,11 @@ public final class QueryCaching {
     }
     if (notCached != null) {
       conn.notCached(a, notCached);
+      if (!notSelected) {
+        // Volatile, session-bound (row-level security, temporary tables) or unreadable: an
+        // enclosing assembler must not cache what it builds from these rows either.
+        cache.markUncacheable(notCached);
+      }
       if (a.mayChangeSession()) {
         settingsNamedIn(conn, a.sql());
         try {
@@ -271,7 +285,7 @@ public final class QueryCaching {
     if (rs == null) {
       throw new UncachedResult(null, null, null);
     }
-    Resolution res = resolution;
+    TableResolution res = resolution;
     ResultReader reader = ResultReader.forResult(rs, res != null && res.integersPrintPlain);
     if (reader == null) {
       throw new UncachedResult(rs, null, null);
@@ -320,15 +334,15 @@ public final class QueryCaching {
 
   /** Reads the connection's session state if a statement may have changed it. */
   private void loadSession(ConnectionHandler conn) throws SQLException {
-    Resolution r = resolution();
+    TableResolution r = resolution();
     // The catalog first: the settings its row-level-security policies read are part of the state.
     catalog(conn.connection);
     conn.facts.load(
         conn.connection, r.dialect, r.identity, customSettings, customSettingsVersion.get());
   }
 
-  private Resolution resolution() {
-    Resolution r = resolution;
+  private TableResolution resolution() {
+    TableResolution r = resolution;
     if (r == null) {
       throw new IllegalStateException("no connection has been wrapped yet");
     }
@@ -369,6 +383,8 @@ public final class QueryCaching {
   private static final java.util.regex.Pattern SET_CUSTOM =
       java.util.regex.Pattern.compile(
           "(?is)^\\s*set\\s+(session\\s+|local\\s+)?\"?([A-Za-z_][\\w$]*\\.[\\w$.]+)\"?\\s*(=|to)\\b.*");
+  private static final java.util.regex.Pattern CURRENT_SETTING =
+      java.util.regex.Pattern.compile("(?is)current_setting\\s*\\(\\s*('([^']*)')?");
   private static final java.util.regex.Pattern SET_CONFIG =
       java.util.regex.Pattern.compile("(?is)set_config\\s*\\(\\s*('([^']*)')?");
 
@@ -461,7 +477,7 @@ public final class QueryCaching {
     if (known != null) {
       return known;
     }
-    Resolution r = resolution;
+    TableResolution r = resolution;
     try {
       if (r == null) {
         return DatabaseCatalog.EMPTY;
@@ -596,7 +612,7 @@ public final class QueryCaching {
 
   /** Whether DDL and BEGIN commit an open transaction (MySQL, MariaDB). */
   boolean implicitCommits() {
-    Resolution r = resolution;
+    TableResolution r = resolution;
     return r != null && r.implicitCommits;
   }
 
@@ -611,14 +627,14 @@ public final class QueryCaching {
 
   /** How the database turns a fractional number into an integer (H2 rounds, others truncate). */
   private java.math.RoundingMode rounding() {
-    Resolution r = resolution;
+    TableResolution r = resolution;
     return r != null && r.roundsHalfUp
         ? java.math.RoundingMode.HALF_UP
         : java.math.RoundingMode.DOWN;
   }
 
   ResolvedTables resolve(SqlAnalysis a, SessionFacts facts) {
-    Resolution r = resolution;
+    TableResolution r = resolution;
     if (r == null) {
       throw new IllegalStateException("no connection has been wrapped yet");
     }
@@ -629,8 +645,8 @@ public final class QueryCaching {
     return a.resolved(facts.resolutionKey(catalogGeneration.get()), k -> r.resolve(a, path, c));
   }
 
-  private Resolution resolution(@Nullable Connection connection) throws SQLException {
-    Resolution r = resolution;
+  private TableResolution resolution(@Nullable Connection connection) throws SQLException {
+    TableResolution r = resolution;
     if (r != null) {
       return r;
     }
@@ -638,197 +654,15 @@ public final class QueryCaching {
       r = resolution;
       if (r == null) {
         if (connection != null) {
-          r = new Resolution(connection, policy);
+          r = new TableResolution(connection, policy);
         } else {
           try (Connection c = dataSource.getConnection()) {
-            r = new Resolution(c, policy);
+            r = new TableResolution(c, policy);
           }
         }
         resolution = r;
       }
       return r;
-    }
-  }
-
-  /** The policy's table names normalized with the database's identifier rules. */
-  private static final class Resolution {
-    final IdentifierRules rules;
-    final boolean roundsHalfUp;
-    final boolean integersPrintPlain;
-    final boolean implicitCommits;
-    final Dialect dialect;
-    final byte[] identity;
-    final @Nullable String defaultSchema;
-    final QueryCachePolicy policy;
-    final Set<String> listedQualified = new HashSet<>();
-    final Set<String> rowSecurityAllowed = new HashSet<>();
-    final Set<String> listedUnqualified = new HashSet<>();
-    final Map<String, Duration> ttls = new HashMap<>();
-    final Map<String, List<TableName>> hidden = new HashMap<>();
-
-    Resolution(Connection c, QueryCachePolicy policy) throws SQLException {
-      this.rules = IdentifierRules.of(c.getMetaData());
-      String product = c.getMetaData().getDatabaseProductName();
-      this.roundsHalfUp = "H2".equalsIgnoreCase(product);
-      // Drivers whose getString of an integer column is always its decimal text. Not MySQL or
-      // MariaDB, whose ZEROFILL columns pad it.
-      this.integersPrintPlain =
-          "H2".equalsIgnoreCase(product) || "PostgreSQL".equalsIgnoreCase(product);
-      this.dialect = Dialect.of(product);
-      this.implicitCommits = dialect.implicitCommits();
-      this.identity = DatabaseIdentity.of(c, dialect);
-      String schema;
-      try {
-        schema = c.getSchema();
-      } catch (SQLException | AbstractMethodError e) {
-        schema = null;
-      }
-      this.defaultSchema = schema != null ? schema : c.getCatalog();
-      this.policy = policy;
-      for (String t : policy.listedTables()) {
-        TableName n = IdentifierRules.parse(t);
-        if (n.schema() == null) {
-          listedUnqualified.add(rules.normalize(n.table()));
-        } else {
-          listedQualified.add(rules.qualified(n, null));
-        }
-      }
-      policy.tableTtls().forEach((t, ttl) -> ttls.put(nameKey(t), ttl));
-      for (String t : policy.rowSecurityTables()) {
-        rowSecurityAllowed.add("table:" + rules.qualified(IdentifierRules.parse(t), defaultSchema));
-      }
-      policy
-          .hiddenDependencies()
-          .forEach(
-              (view, tables) -> {
-                List<TableName> deps = new ArrayList<>();
-                for (String t : tables) {
-                  deps.add(IdentifierRules.parse(t));
-                }
-                hidden.put(nameKey(view), deps);
-              });
-    }
-
-    /** {@code schema.table} for qualified names, {@code .table} for unqualified ones. */
-    private String nameKey(String written) {
-      TableName n = IdentifierRules.parse(written);
-      return n.schema() == null ? "." + rules.normalize(n.table()) : rules.qualified(n, null);
-    }
-
-    private <V> @Nullable V lookup(Map<String, V> map, String qualified, String table) {
-      V v = map.get(qualified);
-      return v != null ? v : map.get("." + table);
-    }
-
-    /** Adds a table and, transitively, its declared hidden dependencies. */
-    void expand(
-        TableName name, @Nullable String schema, Set<String> out, Map<String, String> tableOf) {
-      expand(name, schema, out, tableOf, DatabaseCatalog.EMPTY);
-    }
-
-    void expand(
-        TableName name,
-        @Nullable String schema,
-        Set<String> out,
-        Map<String, String> tableOf,
-        DatabaseCatalog catalog) {
-      String q = rules.qualified(name, schema);
-      String table = rules.normalize(name.table());
-      expandQualified(q, table, schema, out, tableOf, catalog);
-    }
-
-    /** Adds a table and, transitively, what it reads: declared dependencies and view bodies. */
-    private void expandQualified(
-        String q,
-        String table,
-        @Nullable String schema,
-        Set<String> out,
-        Map<String, String> tableOf,
-        DatabaseCatalog catalog) {
-      if (!out.add(q)) {
-        return;
-      }
-      tableOf.put(q, table);
-      List<TableName> deps = lookup(hidden, q, table);
-      if (deps != null) {
-        for (TableName d : deps) {
-          expand(d, schema, out, tableOf, catalog);
-        }
-      }
-      List<String> viewReads = catalog.viewReads(q);
-      if (viewReads != null) {
-        for (String base : viewReads) {
-          expandQualified(
-              base, base.substring(base.lastIndexOf('.') + 1), schema, out, tableOf, catalog);
-        }
-      }
-    }
-
-    /**
-     * The tags of a statement's tables. An unqualified name is tagged in every schema of the search
-     * path: reads then depend on whichever table the database picks, and a write, tagged the same
-     * way, bumps every table it may have written.
-     */
-    ResolvedTables resolve(SqlAnalysis a, List<String> path, DatabaseCatalog catalog) {
-      boolean write = a.kind() == Kind.WRITE;
-      List<TableName> names = write ? a.writtenTables() : a.readTables();
-      Set<String> qualified = new LinkedHashSet<>();
-      Map<String, String> tableOf = new LinkedHashMap<>();
-      String schema = path.isEmpty() ? null : path.get(0);
-      for (TableName n : names) {
-        if (n.schema() != null || path.size() <= 1) {
-          expand(n, schema, qualified, tableOf, catalog);
-        } else {
-          for (String s : path) {
-            expand(n, s, qualified, tableOf, catalog);
-          }
-        }
-      }
-      boolean triggers = false;
-      String volatileView = null;
-      if (write) {
-        // Cascading foreign keys write the referencing tables too, transitively.
-        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(qualified);
-        while (!todo.isEmpty()) {
-          String q = todo.poll();
-          triggers |= catalog.hasTriggers(q);
-          for (String child : catalog.cascadesTo(q)) {
-            if (qualified.add(child)) {
-              tableOf.put(child, child.substring(child.lastIndexOf('.') + 1));
-              todo.add(child);
-            }
-          }
-        }
-      } else {
-        for (String q : qualified) {
-          if (catalog.isVolatileView(q)) {
-            volatileView = q;
-            break;
-          }
-        }
-      }
-      List<String> tags = new ArrayList<>(qualified.size());
-      Duration ttl = policy.defaultTtl();
-      boolean selected = true;
-      boolean anyListed = false;
-      for (String q : qualified) {
-        tags.add("table:" + q);
-        String table = tableOf.get(q);
-        boolean listed = listedQualified.contains(q) || listedUnqualified.contains(table);
-        anyListed |= listed;
-        if (policy.tableSelection() == QueryCachePolicy.TableSelection.ONLY_LISTED && !listed) {
-          selected = false;
-        }
-        Duration t = lookup(ttls, q, table);
-        if (t != null && t.compareTo(ttl) < 0) {
-          ttl = t;
-        }
-      }
-      if (policy.tableSelection() == QueryCachePolicy.TableSelection.ALL_BUT_LISTED && anyListed) {
-        selected = false;
-      }
-      CachePolicy cachePolicy = CachePolicy.builder().ttl(ttl).tags(tags).tags(EPOCH_TAG).build();
-      return new ResolvedTables(List.copyOf(tags), selected, cachePolicy, triggers, volatileView);
     }
   }
 }

@@ -64,26 +64,7 @@ final class SqlAnalysis {
       List<TableName> writtenTables,
       @Nullable String uncacheableReason,
       boolean cacheHint) {
-    this(sql, kind, readTables, writtenTables, uncacheableReason, cacheHint, false);
-  }
-
-  SqlAnalysis(
-      String sql,
-      Kind kind,
-      List<TableName> readTables,
-      List<TableName> writtenTables,
-      @Nullable String uncacheableReason,
-      boolean cacheHint,
-      boolean mayChangeSession) {
-    this(
-        sql,
-        kind,
-        readTables,
-        writtenTables,
-        uncacheableReason,
-        cacheHint,
-        mayChangeSession,
-        Set.of());
+    this(sql, kind, readTables, writtenTables, uncacheableReason, cacheHint, false, Set.of());
   }
 
   SqlAnalysis(
