@@ -261,13 +261,18 @@ public interface LayerCache extends AutoCloseable {
   /**
    * Stores a value. Any load of the same key that began earlier can no longer store its value.
    *
+   * <p>A backend that cannot be reached does not make this throw (the failure is counted and
+   * logged, as for every cache write): it returns false. Data the application cannot load again
+   * from elsewhere, such as a session, must act on that ({@link SessionStore} throws).
+   *
    * @param key the key
    * @param value the value; null only if the policy caches nulls
    * @param policy TTL, tags and caching rules
+   * @return true if the backend stored it, false if it could not
    * @throws CacheSerializationException if the value cannot be encoded
    * @throws ValueTooLargeException if it exceeds the size limit
    */
-  void put(CacheKey key, @Nullable Object value, CachePolicy policy);
+  boolean put(CacheKey key, @Nullable Object value, CachePolicy policy);
 
   /**
    * Removes a key's entry. A load of the key that began before this call cannot store its value
@@ -290,6 +295,32 @@ public interface LayerCache extends AutoCloseable {
    * @param tags the tags
    */
   void invalidateTags(Collection<String> tags);
+
+  /**
+   * Locks tags for a write that becomes visible later, such as a database transaction's (the
+   * pre-invalidation Hibernate calls a soft lock): their entries are invalidated at once, and until
+   * {@link #unlockTags} (or {@code maxLockTime}) nothing is served or stored for them, in every
+   * process sharing the backend. Without it, a value loaded while the transaction runs holds the
+   * rows it replaces and is served between the commit and the invalidation that follows it.
+   *
+   * <p>Locks nest: each call needs one {@link #unlockTags}. A lock not released in time (the writer
+   * crashed, its unlock was lost) counts for nothing after {@code maxLockTime}, so choose it above
+   * the longest transaction. A lock that cannot be delivered is handled as a failed {@link
+   * #invalidateTags}: this process bypasses the tags until a retry bumps them.
+   *
+   * @param tags the tags being written
+   * @param maxLockTime how long the lock holds at most
+   */
+  void lockTags(Collection<String> tags, Duration maxLockTime);
+
+  /**
+   * Releases a {@link #lockTags} once the write is visible (committed or rolled back) and
+   * invalidates the tags again, so a value loaded from before the write cannot be served. The tags
+   * stay locked while other writers hold them.
+   *
+   * @param tags the tags locked before
+   */
+  void unlockTags(Collection<String> tags);
 
   /**
    * Declares that the value being loaded depends on these tags. Inside a loader run by this cache

@@ -107,6 +107,8 @@ public final class SessionStore<T> {
    *
    * @param data the session data
    * @return the new session id (43 URL-safe characters)
+   * @throws CacheBackendException if the backend could not store the session: a session exists
+   *     nowhere else, so it is never dropped silently (the user would be logged in, then out)
    */
   public String create(T data) {
     Objects.requireNonNull(data, "data");
@@ -114,8 +116,8 @@ public final class SessionStore<T> {
     RANDOM.nextBytes(bytes);
     String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     long now = clock.millis();
-    cache.put(dataKey(id), new Stored<>(data, now, now), dataPolicy(maxLifetime));
-    cache.put(touchKey(id), new Stored<T>(null, now, now), touchPolicy());
+    stored(cache.put(dataKey(id), new Stored<>(data, now, now), dataPolicy(maxLifetime)), id);
+    stored(cache.put(touchKey(id), new Stored<T>(null, now, now), touchPolicy()), id);
     return id;
   }
 
@@ -152,6 +154,7 @@ public final class SessionStore<T> {
    * @param id the session id
    * @param data the new data
    * @return false if the session no longer exists
+   * @throws CacheBackendException if the backend could not store the new data
    */
   public boolean update(String id, T data) {
     Objects.requireNonNull(data, "data");
@@ -166,12 +169,23 @@ public final class SessionStore<T> {
       invalidate(id);
       return false;
     }
-    cache.put(
-        dataKey(id),
-        new Stored<>(data, stored.createdAt(), now),
-        dataPolicy(Duration.ofMillis(left)));
-    cache.put(touchKey(id), new Stored<T>(null, stored.createdAt(), now), touchPolicy());
+    stored(
+        cache.put(
+            dataKey(id),
+            new Stored<>(data, stored.createdAt(), now),
+            dataPolicy(Duration.ofMillis(left))),
+        id);
+    stored(
+        cache.put(touchKey(id), new Stored<T>(null, stored.createdAt(), now), touchPolicy()), id);
     return true;
+  }
+
+  private void stored(boolean stored, String id) {
+    if (!stored) {
+      invalidate(id); // nothing half-written is left to be found
+      throw new CacheBackendException(
+          "session '" + name + "' could not be stored: the cache backend did not accept the write");
+    }
   }
 
   /**

@@ -113,6 +113,26 @@ final class BackendGuard {
         != null;
   }
 
+  boolean lockTags(List<String> tagKeys, long deadlineMillis) {
+    return essential(
+            "lock",
+            () -> {
+              backend.lockTags(tagKeys, deadlineMillis);
+              return Boolean.TRUE;
+            })
+        != null;
+  }
+
+  boolean unlockTags(List<String> tagKeys) {
+    return essential(
+            "unlock",
+            () -> {
+              backend.unlockTags(tagKeys);
+              return Boolean.TRUE;
+            })
+        != null;
+  }
+
   boolean evict(String entryKey, String keyTagKey) {
     return essential(
             "evict",

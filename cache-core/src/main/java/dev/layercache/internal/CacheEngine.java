@@ -23,6 +23,7 @@ import java.lang.reflect.Array;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -337,7 +338,7 @@ public final class CacheEngine implements LayerCache {
     }
     long[] versions = null;
     if (keys.stream().noneMatch(pending::contains)) {
-      versions = guard.tagVersions(keys, true);
+      versions = usable(guard.tagVersions(keys, true));
     }
     for (int i = 0; i < keys.size(); i++) {
       scope.record(
@@ -573,6 +574,9 @@ public final class CacheEngine implements LayerCache {
       }
       long v = read.tagVersion(keys[i]);
       versions[i] = v;
+      if (v == BackendRead.LOCKED) {
+        return null; // being written: what the loader reads may be replaced at any commit
+      }
       // Versions are positive; anything else (absent, not read, a backend's dead marker) is
       // never a snapshot.
       if (v <= 0) {
@@ -608,7 +612,19 @@ public final class CacheEngine implements LayerCache {
         return null;
       }
     }
-    return guard.tagVersions(Arrays.asList(keys), true);
+    return usable(guard.tagVersions(Arrays.asList(keys), true));
+  }
+
+  /** The versions if each is a snapshot (positive: not absent, refused or being written). */
+  private static long @Nullable [] usable(long @Nullable [] versions) {
+    if (versions != null) {
+      for (long v : versions) {
+        if (v <= 0) {
+          return null;
+        }
+      }
+    }
+    return versions;
   }
 
   private void refreshInBackground(
@@ -762,7 +778,7 @@ public final class CacheEngine implements LayerCache {
   // ---------------------------------------------------------------- writes
 
   @Override
-  public void put(CacheKey key, @Nullable Object value, CachePolicy policy) {
+  public boolean put(CacheKey key, @Nullable Object value, CachePolicy policy) {
     requireKey(key);
     requireArg(policy, "policy");
     if (value == null && !policy.cacheNulls()) {
@@ -777,15 +793,15 @@ public final class CacheEngine implements LayerCache {
     if (!guard.bumpTags(List.of(keyTag))) {
       pendingBump(List.of(keyTag));
       metrics.put(key.name(), PutResult.ERROR);
-      return;
+      return false;
     }
     String[] snapKeys = snapshotKeys(keyTag, policy.tagKeys(namespace));
     long[] snapshot = freshSnapshot(snapKeys);
     if (snapshot == null) {
       metrics.put(key.name(), PutResult.ERROR);
-      return;
+      return false;
     }
-    write(key, entryKey, value, payload, policy, snapKeys, snapshot);
+    return write(key, entryKey, value, payload, policy, snapKeys, snapshot);
   }
 
   /**
@@ -815,7 +831,8 @@ public final class CacheEngine implements LayerCache {
     write(key, entryKey, value, payload, policy, snapKeys, snapshot);
   }
 
-  private void write(
+  /** Writes an entry; true if the backend stored it. */
+  private boolean write(
       CacheKey key,
       String entryKey,
       @Nullable Object value,
@@ -855,9 +872,11 @@ public final class CacheEngine implements LayerCache {
               + " bytes exceeds the backend's limit of "
               + backend.maxEntryBytes(),
           null);
-      return;
+      return false;
     }
-    metrics.put(key.name(), guard.write(entryKey, entry, ttl) ? PutResult.STORED : PutResult.ERROR);
+    boolean stored = guard.write(entryKey, entry, ttl);
+    metrics.put(key.name(), stored ? PutResult.STORED : PutResult.ERROR);
+    return stored;
   }
 
   /** Encodes a value, checks its size, and on first use of a type checks it decodes back. */
@@ -913,6 +932,49 @@ public final class CacheEngine implements LayerCache {
     } else {
       pendingBump(list);
     }
+  }
+
+  @Override
+  public void lockTags(Collection<String> tags, Duration maxLockTime) {
+    requireArg(tags, "tags");
+    requireArg(maxLockTime, "maxLockTime");
+    if (maxLockTime.isNegative() || maxLockTime.isZero()) {
+      throw new IllegalArgumentException("maxLockTime must be positive, was " + maxLockTime);
+    }
+    List<String> keys = tagKeys(tags);
+    if (keys.isEmpty()) {
+      return;
+    }
+    // Wall-clock time: every process compares the deadline with its own clock.
+    long deadline = System.currentTimeMillis() + maxLockTime.toMillis();
+    if (guard.lockTags(keys, deadline)) {
+      metrics.tagBumps(keys.size());
+    } else {
+      pendingBump(keys);
+    }
+  }
+
+  @Override
+  public void unlockTags(Collection<String> tags) {
+    requireArg(tags, "tags");
+    List<String> keys = tagKeys(tags);
+    if (keys.isEmpty()) {
+      return;
+    }
+    if (guard.unlockTags(keys)) {
+      metrics.tagBumps(keys.size());
+    } else {
+      // The retry bumps without unlocking: the lock, if delivered, then lasts until its deadline.
+      pendingBump(keys);
+    }
+  }
+
+  private List<String> tagKeys(Collection<String> tags) {
+    Set<String> keys = new LinkedHashSet<>();
+    for (String tag : tags) {
+      keys.add(KeyEncoding.tagKey(namespace, tag));
+    }
+    return List.copyOf(keys);
   }
 
   @Override

@@ -145,7 +145,7 @@ public final class LocalBackend implements CacheBackend {
     for (int i = 0; i < versions.length; i++) {
       String k = tagKeys.get(i);
       TagVersion tv = createAbsent ? tags.get(k, x -> new TagVersion()) : tags.getIfPresent(k);
-      versions[i] = tv == null ? BackendRead.ABSENT : tv.value;
+      versions[i] = tv == null ? BackendRead.ABSENT : tv.current();
     }
     return versions;
   }
@@ -178,6 +178,36 @@ public final class LocalBackend implements CacheBackend {
                   return new TagVersion();
                 }
                 tv.increment();
+                return tv;
+              });
+    }
+  }
+
+  @Override
+  public void lockTags(List<String> tagKeys, long deadlineMillis) {
+    for (String k : tagKeys) {
+      tags.asMap()
+          .compute(
+              k,
+              (x, tv) -> {
+                TagVersion t = tv == null ? new TagVersion() : tv;
+                t.lock(deadlineMillis);
+                return t;
+              });
+    }
+  }
+
+  @Override
+  public void unlockTags(List<String> tagKeys) {
+    for (String k : tagKeys) {
+      tags.asMap()
+          .compute(
+              k,
+              (x, tv) -> {
+                if (tv == null) {
+                  return new TagVersion(); // lost with its lock: fresh, as after any loss
+                }
+                tv.unlock();
                 return tv;
               });
     }
@@ -227,7 +257,7 @@ public final class LocalBackend implements CacheBackend {
         @Override
         public long tagVersion(String tagKey) {
           TagVersion tv = tags.getIfPresent(tagKey);
-          return tv == null ? ABSENT : tv.value;
+          return tv == null ? ABSENT : tv.current();
         }
       };
 
@@ -258,7 +288,7 @@ public final class LocalBackend implements CacheBackend {
       for (int i = 0; i < refs.length; i++) {
         String k = entry.tagKey(i);
         if (k == tagKey || k.equals(tagKey)) {
-          long v = refs[i].value;
+          long v = refs[i].current();
           // A dead version was evicted from the tag store: report what the store holds now.
           return v != TagVersion.DEAD ? v : missRead.tagVersion(tagKey);
         }
@@ -281,15 +311,63 @@ public final class LocalBackend implements CacheBackend {
     }
   }
 
-  /** A tag's current version; mutated only inside the tag map's atomic operations. */
+  /**
+   * A tag's current version; mutated only inside the tag map's atomic operations. While the tag is
+   * locked, {@code value} is {@link BackendRead#LOCKED} and the lock's fields say until when, and
+   * what it reads as afterwards; they are written before {@code value}, which publishes them.
+   */
   private static final class TagVersion {
     private static final long DEAD = Long.MIN_VALUE + 1;
 
     volatile long value = TagVersions.fresh();
+    private long lockCount;
+    private volatile long lockDeadline;
+    private volatile long afterDeadline;
 
-    // Not atomic by itself: only called inside the tag map's compute, which serialises writers.
+    /** The version readers see. */
+    long current() {
+      long v = value;
+      if (v != BackendRead.LOCKED) {
+        return v;
+      }
+      return System.currentTimeMillis() < lockDeadline ? BackendRead.LOCKED : afterDeadline;
+    }
+
+    private boolean lockLive() {
+      return value == BackendRead.LOCKED && System.currentTimeMillis() < lockDeadline;
+    }
+
+    // Not atomic by themselves: only called inside the tag map's compute, which serialises writers.
     void increment() {
-      value = value + 1;
+      if (lockLive()) {
+        afterDeadline = TagVersions.fresh(); // a bump keeps the lock
+      } else if (value == BackendRead.LOCKED) {
+        value = TagVersions.fresh();
+      } else {
+        value = value + 1;
+      }
+    }
+
+    void lock(long deadlineMillis) {
+      if (lockLive()) {
+        lockCount = Math.min(lockCount + 1, TagVersions.Lock.MAX_COUNT);
+        lockDeadline = Math.max(lockDeadline, deadlineMillis);
+      } else {
+        lockCount = 1;
+        lockDeadline = deadlineMillis;
+      }
+      afterDeadline = TagVersions.fresh();
+      value = BackendRead.LOCKED;
+    }
+
+    void unlock() {
+      if (lockLive() && lockCount > 1) {
+        lockCount--;
+        afterDeadline = TagVersions.fresh();
+      } else {
+        lockCount = 0;
+        value = TagVersions.fresh();
+      }
     }
 
     void kill() {

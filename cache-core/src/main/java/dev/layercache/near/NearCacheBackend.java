@@ -277,6 +277,20 @@ public final class NearCacheBackend implements CacheBackend {
   }
 
   @Override
+  public void lockTags(List<String> tagKeys, long deadlineMillis) {
+    remote.lockTags(tagKeys, deadlineMillis);
+    apply(tagKeys, List.of());
+    publish(tagKeys, List.of());
+  }
+
+  @Override
+  public void unlockTags(List<String> tagKeys) {
+    remote.unlockTags(tagKeys);
+    apply(tagKeys, List.of());
+    publish(tagKeys, List.of());
+  }
+
+  @Override
   public void evict(String entryKey, String keyTagKey) {
     remote.evict(entryKey, keyTagKey);
     apply(List.of(keyTagKey), List.of(entryKey));

@@ -10,6 +10,13 @@ public interface BackendRead {
   /** The version of a tag that has none stored. Never a valid version. */
   long ABSENT = 0L;
 
+  /**
+   * The version of a tag that is being written ({@link CacheBackend#lockTags}): no entry matches it
+   * and it is never a snapshot, so nothing is served or stored for the tag until the writer unlocks
+   * it or the lock's deadline passes.
+   */
+  long LOCKED = -2L;
+
   /** Returned by {@link #tagVersion} for a tag that was not part of the read. */
   long NOT_READ = Long.MIN_VALUE;
 

@@ -20,6 +20,8 @@ import java.util.List;
  *   <li>{@link #bumpTags} gives every tag a version never used before, also when its version was
  *       absent (evicted, deleted, lost in a restart): a lost version must never let old entries
  *       become valid again.
+ *   <li>{@link #lockTags} makes a tag read as {@link BackendRead#LOCKED} until as many {@link
+ *       #unlockTags} calls or its deadline; a bump keeps the lock.
  *   <li>Tag versions must outlive the entries that depend on them, or be lost only together with a
  *       fresh re-creation as above.
  * </ul>
@@ -115,6 +117,36 @@ public interface CacheBackend extends AutoCloseable {
    * @param tagKeys the version keys to bump
    */
   void bumpTags(List<String> tagKeys);
+
+  /**
+   * Marks tags as being written, from a writer's first change until {@link #unlockTags} or until
+   * {@code deadlineMillis}: each tag gets a version never used before (as {@link #bumpTags} gives)
+   * that reads as {@link BackendRead#LOCKED} until then, so no entry is served or stored for it
+   * while the writer's transaction may commit. Locks nest: each call needs its own {@link
+   * #unlockTags}, and the later deadline of two holds. Atomic per tag against concurrent lockers,
+   * unlockers and bumps (a bump of a locked tag keeps the lock). {@link TagVersions#locked} and
+   * {@link TagVersions#lockText} give the transitions and the stored form.
+   *
+   * <p>The default bumps only: a backend that cannot lock leaves the window between a transaction's
+   * commit and its {@code unlockTags} open, as a plain invalidation at commit does.
+   *
+   * @param tagKeys the version keys
+   * @param deadlineMillis wall-clock epoch milliseconds after which the lock counts for nothing
+   */
+  default void lockTags(List<String> tagKeys, long deadlineMillis) {
+    bumpTags(tagKeys);
+  }
+
+  /**
+   * Releases one {@link #lockTags} of each tag and gives it a version never used before; the tag
+   * stays locked while other writers hold it ({@link TagVersions#unlocked}). A tag that is not
+   * locked is bumped.
+   *
+   * @param tagKeys the version keys
+   */
+  default void unlockTags(List<String> tagKeys) {
+    bumpTags(tagKeys);
+  }
 
   /**
    * Evicts one entry: bumps its key tag, so a load that began earlier cannot store its value

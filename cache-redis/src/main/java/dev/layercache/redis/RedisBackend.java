@@ -6,6 +6,7 @@ import dev.layercache.CacheBackendException;
 import dev.layercache.CacheConfigurationException;
 import dev.layercache.redis.internal.ClusterStore;
 import dev.layercache.redis.internal.PooledStore;
+import dev.layercache.redis.internal.RedisScripts;
 import dev.layercache.redis.internal.RedisStore;
 import dev.layercache.spi.BackendRead;
 import dev.layercache.spi.CacheBackend;
@@ -221,6 +222,31 @@ public final class RedisBackend implements CacheBackend {
     if (!tagKeys.isEmpty()) {
       store.bumpAndDelete(encode(tagKeys), List.of(), fresh(), tagTtlMillis);
     }
+  }
+
+  @Override
+  public void lockTags(List<String> tagKeys, long deadlineMillis) {
+    if (!tagKeys.isEmpty()) {
+      store.updateTags(
+          RedisScripts.LOCK,
+          encode(tagKeys),
+          List.of(
+              fresh(), tagTtlMillis, decimal(System.currentTimeMillis()), decimal(deadlineMillis)));
+    }
+  }
+
+  @Override
+  public void unlockTags(List<String> tagKeys) {
+    if (!tagKeys.isEmpty()) {
+      store.updateTags(
+          RedisScripts.UNLOCK,
+          encode(tagKeys),
+          List.of(fresh(), tagTtlMillis, decimal(System.currentTimeMillis())));
+    }
+  }
+
+  private static byte[] decimal(long n) {
+    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
   }
 
   @Override

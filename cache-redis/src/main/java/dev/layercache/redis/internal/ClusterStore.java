@@ -148,6 +148,16 @@ public final class ClusterStore implements RedisStore {
   }
 
   @Override
+  public void updateTags(RedisScripts script, List<byte[]> tagKeys, List<byte[]> args) {
+    byte[][] argv = args.toArray(new byte[0][]);
+    List<KeyedCommand> batch = new ArrayList<>(tagKeys.size());
+    for (byte[] key : tagKeys) {
+      batch.add(script(script, key, argv));
+    }
+    execute(batch);
+  }
+
+  @Override
   public void set(byte[] key, byte[] value, long ttlMillis) {
     cluster.set(key, value, SetParams.setParams().px(ttlMillis));
   }

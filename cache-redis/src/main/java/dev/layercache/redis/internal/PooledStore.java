@@ -228,6 +228,11 @@ public final class PooledStore implements RedisStore {
   }
 
   @Override
+  public void updateTags(RedisScripts script, List<byte[]> tagKeys, List<byte[]> args) {
+    run(script, tagKeys, args);
+  }
+
+  @Override
   public void set(byte[] key, byte[] value, long ttlMillis) {
     try {
       jedis.set(key, value, SetParams.setParams().px(ttlMillis));

@@ -15,8 +15,14 @@ import java.util.HexFormat;
  * a missing key, which would give 1, a value that may have been used before. Inside scripts, values
  * are read with {@code GET} and entries removed with {@code DEL}, commands the backend does not
  * issue on its own, so {@code INFO commandstats} tells round trips from scripted work.
+ *
+ * <p>A tag being written holds a lock instead of a counter ({@code TagVersions.lockText}); the
+ * scripts read and keep it, and only its small numbers (holders, deadline) are computed in Lua,
+ * whose numbers are doubles: versions are carried as text.
  */
 public final class RedisScripts {
+  // A write lock as TagVersions.lockText stores it: L<holders>:<deadline>:<version>.
+  private static final String LOCK_PATTERN = "local LOCK = '^L(%d+):(%d+):%d+$'";
 
   /**
    * Reads entries and tag versions in one call. KEYS: entry keys, then tag version keys. ARGV:
@@ -29,13 +35,14 @@ public final class RedisScripts {
       new RedisScripts(
           String.join(
               "\n",
+              LOCK_PATTERN,
               "local entries = tonumber(ARGV[1])",
               "local ttl = tonumber(ARGV[3])",
               "local values = {}",
               "for i, key in ipairs(KEYS) do",
               "  local raw = redis.pcall('GET', key)",
               "  local v = type(raw) == 'string' and raw or false",
-              "  if i > entries and not (v and string.match(v, '^%d+$')) then",
+              "  if i > entries and not (v and (string.match(v, '^%d+$') or string.match(v, LOCK))) then",
               "    v = false",
               "    if raw then redis.pcall('DEL', key) end",
               "    if type(redis.pcall('INCRBY', key, ARGV[2])) == 'number' then",
@@ -56,6 +63,7 @@ public final class RedisScripts {
       new RedisScripts(
           String.join(
               "\n",
+              LOCK_PATTERN,
               "local tags = tonumber(ARGV[1])",
               "local ttl = tonumber(ARGV[3])",
               "for i = 1, tags do",
@@ -64,6 +72,13 @@ public final class RedisScripts {
               "  local bumped = false",
               "  if type(raw) == 'string' and string.match(raw, '^%d+$') then",
               "    bumped = type(redis.pcall('INCR', key)) == 'number'",
+              "  elseif type(raw) == 'string' then",
+              "    local count, deadline = string.match(raw, LOCK)",
+              "    if count then",
+              "      -- a bump keeps the lock (its holders and deadline) and changes its version",
+              "      redis.call('SET', key, 'L' .. count .. ':' .. deadline .. ':' .. ARGV[2])",
+              "      bumped = true",
+              "    end",
               "  end",
               "  if not bumped then",
               "    if raw then redis.call('DEL', key) end",
@@ -73,6 +88,62 @@ public final class RedisScripts {
               "end",
               "for i = tags + 1, #KEYS do redis.call('DEL', KEYS[i]) end",
               "return tags"));
+
+  /**
+   * Locks tag versions ({@code CacheBackend.lockTags}), as {@code TagVersions.locked} describes:
+   * one more holder of a live lock, else a new lock held once; either way a new version. KEYS: tag
+   * version keys. ARGV: a fresh version, the version TTL in milliseconds (0: none), the caller's
+   * wall-clock time and the lock's deadline, in epoch milliseconds. Returns the number of tags.
+   */
+  public static final RedisScripts LOCK =
+      new RedisScripts(
+          String.join(
+              "\n",
+              LOCK_PATTERN,
+              "local ttl = tonumber(ARGV[2])",
+              "local now = tonumber(ARGV[3])",
+              "for _, key in ipairs(KEYS) do",
+              "  local raw = redis.pcall('GET', key)",
+              "  local count, deadline = 1, ARGV[4]",
+              "  if type(raw) == 'string' then",
+              "    local c, d = string.match(raw, LOCK)",
+              "    if c and tonumber(d) > now then",
+              "      count = tonumber(c) + 1",
+              "      if tonumber(d) > tonumber(deadline) then deadline = d end",
+              "    end",
+              "  end",
+              "  redis.call('SET', key, 'L' .. string.format('%d', count) .. ':' .. deadline .. ':' .. ARGV[1])",
+              "  if ttl > 0 then redis.call('PEXPIRE', key, ttl) end",
+              "end",
+              "return #KEYS"));
+
+  /**
+   * Releases one lock of each tag version ({@code CacheBackend.unlockTags}), as {@code
+   * TagVersions.unlocked} describes: one holder fewer of a live lock held more than once, else the
+   * fresh version, unlocked. KEYS: tag version keys. ARGV: a fresh version, the version TTL in
+   * milliseconds (0: none), the caller's wall-clock time in epoch milliseconds. Returns the number
+   * of tags.
+   */
+  public static final RedisScripts UNLOCK =
+      new RedisScripts(
+          String.join(
+              "\n",
+              LOCK_PATTERN,
+              "local ttl = tonumber(ARGV[2])",
+              "local now = tonumber(ARGV[3])",
+              "for _, key in ipairs(KEYS) do",
+              "  local raw = redis.pcall('GET', key)",
+              "  local v = ARGV[1]",
+              "  if type(raw) == 'string' then",
+              "    local c, d = string.match(raw, LOCK)",
+              "    if c and tonumber(c) > 1 and tonumber(d) > now then",
+              "      v = 'L' .. string.format('%d', tonumber(c) - 1) .. ':' .. d .. ':' .. ARGV[1]",
+              "    end",
+              "  end",
+              "  redis.call('SET', key, v)",
+              "  if ttl > 0 then redis.call('PEXPIRE', key, ttl) end",
+              "end",
+              "return #KEYS"));
 
   private final byte[] body;
   private final byte[] sha1;

@@ -66,6 +66,16 @@ public interface RedisStore extends AutoCloseable {
       List<byte[]> tagKeys, List<byte[]> entryKeys, byte[] freshVersion, byte[] tagTtlMillis);
 
   /**
+   * Runs a per-tag script ({@link RedisScripts#LOCK}, {@link RedisScripts#UNLOCK}) over tag version
+   * keys: one call in standalone mode, one per key (pipelined per node) in a cluster.
+   *
+   * @param script the script, whose KEYS are tag version keys
+   * @param tagKeys version keys
+   * @param args the script's ARGV, the same for every key
+   */
+  void updateTags(RedisScripts script, List<byte[]> tagKeys, List<byte[]> args);
+
+  /**
    * Stores a value with a time to live.
    *
    * @param key the key
