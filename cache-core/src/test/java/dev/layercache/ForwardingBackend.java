@@ -59,6 +59,16 @@ class ForwardingBackend implements CacheBackend {
   }
 
   @Override
+  public void lockTags(List<String> tagKeys, long deadlineMillis) {
+    delegate.lockTags(tagKeys, deadlineMillis);
+  }
+
+  @Override
+  public void unlockTags(List<String> tagKeys) {
+    delegate.unlockTags(tagKeys);
+  }
+
+  @Override
   public void evict(String entryKey, String keyTagKey) {
     delegate.evict(entryKey, keyTagKey);
   }

@@ -103,6 +103,22 @@ public final class TagVersions {
   }
 
   /**
+   * What a bump stores over a value that is not a counter (where the server's increment refused
+   * it): a write lock keeps its holders and deadline and takes a fresh version; anything else (a
+   * value planted by another client) becomes a fresh version.
+   *
+   * @param current the stored text, null if absent
+   * @return the text to store
+   */
+  public static byte[] bumped(byte @Nullable [] current) {
+    Lock held = current == null ? null : Lock.parse(current);
+    if (held != null) {
+      return lockText(new Lock(held.count(), held.deadlineMillis(), fresh()));
+    }
+    return Long.toString(fresh()).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
    * A stored write lock.
    *
    * @param count how many writers hold it

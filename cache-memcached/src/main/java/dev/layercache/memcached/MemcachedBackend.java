@@ -32,7 +32,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 import net.spy.memcached.AddrUtil;
+import net.spy.memcached.CASResponse;
+import net.spy.memcached.CASValue;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.ConnectionObserver;
@@ -353,6 +356,10 @@ public final class MemcachedBackend implements CacheBackend {
     long[] versions = new long[versionKeys.size()];
     for (int i = 0; i < versions.length; i++) {
       long v = stored(m, versionKeys.get(i));
+      if (v == BackendRead.LOCKED) {
+        versions[i] = v; // no sum: nothing is served or stored while it is locked
+        continue;
+      }
       if (nodes != null && v != BackendRead.ABSENT) {
         long fence = stored(m, layout.fenceKey(nodes[i]));
         v = fence == BackendRead.ABSENT ? BackendRead.ABSENT : v + fence;
@@ -365,6 +372,9 @@ public final class MemcachedBackend implements CacheBackend {
 
   private static long stored(Map<String, byte[]> found, String key) {
     byte[] text = found.get(key);
+    if (text != null && text.length > 0 && text[0] == TagVersions.LOCK_MARK) {
+      return TagVersions.parse(text); // a write lock: LOCKED, or its version after the deadline
+    }
     if (text == null || text.length == 0 || text.length > 19) {
       return BackendRead.ABSENT;
     }
@@ -419,7 +429,74 @@ public final class MemcachedBackend implements CacheBackend {
     for (String k : tagKeys) {
       requireValidKey(k);
     }
-    List<String> undelivered = bump(tagKeys);
+    fenceUndelivered(bump(tagKeys));
+  }
+
+  @Override
+  public void lockTags(List<String> tagKeys, long deadlineMillis) {
+    for (String k : tagKeys) {
+      requireValidKey(k);
+    }
+    fenceUndelivered(
+        update(
+            tagKeys, now -> TagVersions.locked(now, deadlineMillis, System.currentTimeMillis())));
+  }
+
+  @Override
+  public void unlockTags(List<String> tagKeys) {
+    for (String k : tagKeys) {
+      requireValidKey(k);
+    }
+    fenceUndelivered(update(tagKeys, now -> TagVersions.unlocked(now, System.currentTimeMillis())));
+  }
+
+  /**
+   * Replaces each key's stored text with what {@code next} makes of it (null: absent), atomically
+   * against other clients: {@code gets} and {@code cas}, or {@code add} where absent, again when
+   * another client changed it in between. Returns the keys that could not be reached.
+   */
+  private List<String> update(List<String> keys, UnaryOperator<byte @Nullable []> next) {
+    List<String> undelivered = new ArrayList<>(0);
+    for (String k : keys) {
+      try {
+        update(k, next);
+      } catch (CacheBackendException e) {
+        undelivered.add(k);
+      }
+    }
+    return undelivered;
+  }
+
+  private void update(String key, UnaryOperator<byte @Nullable []> next) {
+    long deadline = deadline();
+    while (System.nanoTime() < deadline) {
+      CASValue<byte[]> current = awaitNullable(client.asyncGets(key, bytes), deadline, "gets");
+      if (current == null) {
+        if (Boolean.TRUE.equals(
+            await(client.add(key, 0, next.apply(null), bytes), deadline, "add"))) {
+          return;
+        }
+        continue; // another client created it meanwhile
+      }
+      CASResponse r =
+          await(
+              client.asyncCAS(key, current.getCas(), 0, next.apply(current.getValue()), bytes),
+              deadline,
+              "cas");
+      if (r == CASResponse.OK) {
+        return;
+      }
+      // EXISTS or NOT_FOUND: another client changed it since the gets; read it again.
+    }
+    throw new CacheBackendException(
+        "memcached update of '" + key + "' kept losing to other clients");
+  }
+
+  /**
+   * In a pool, bumps the fence of each node a tag change could not reach, so every version that
+   * node holds changes for every client; throws if there is no fence or it cannot be bumped either.
+   */
+  private void fenceUndelivered(List<String> undelivered) {
     if (undelivered.isEmpty()) {
       return;
     }
@@ -484,7 +561,8 @@ public final class MemcachedBackend implements CacheBackend {
           continue;
         }
         if (incr.getStatus().getStatusCode() != StatusCode.ERR_NOT_FOUND) {
-          replaceWithFresh(k);
+          // Not a counter: a write lock, which a bump keeps, or a planted value.
+          update(k, TagVersions::bumped);
           continue;
         }
         if (Boolean.TRUE.equals(
@@ -493,7 +571,7 @@ public final class MemcachedBackend implements CacheBackend {
         }
         OperationFuture<Long> again = client.asyncIncr(k, 1L);
         if (await(again, deadline(), "incr") < 0) {
-          replaceWithFresh(k);
+          update(k, TagVersions::bumped);
         }
       } catch (CacheBackendException e) {
         undelivered.add(k);
@@ -502,16 +580,25 @@ public final class MemcachedBackend implements CacheBackend {
     return undelivered;
   }
 
-  private void replaceWithFresh(String key) {
-    await(client.set(key, 0, freshVersion(), bytes), deadline(), "set");
-  }
-
   private static byte[] freshVersion() {
     return Long.toString(TagVersions.fresh()).getBytes(StandardCharsets.US_ASCII);
   }
 
   private long deadline() {
     return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+  }
+
+  private <T> @Nullable T awaitNullable(Future<T> future, long deadline, String operation) {
+    try {
+      return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheBackendException("memcached " + operation + " interrupted", e);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      throw new CacheBackendException(
+          "memcached " + operation + " failed: " + e.getMessage() + client.authenticationProblem(),
+          e);
+    }
   }
 
   private <T> T await(Future<T> future, long deadline, String operation) {

@@ -94,6 +94,22 @@ class RetryRaceIT {
     }
 
     @Override
+    public void lockTags(List<String> tagKeys, long deadlineMillis) {
+      if (refuseBumps.get()) {
+        throw new IllegalStateException("lock refused (staged outage)");
+      }
+      redis.lockTags(tagKeys, deadlineMillis);
+    }
+
+    @Override
+    public void unlockTags(List<String> tagKeys) {
+      if (refuseBumps.get()) {
+        throw new IllegalStateException("unlock refused (staged outage)");
+      }
+      redis.unlockTags(tagKeys);
+    }
+
+    @Override
     public void close() {
       redis.close();
     }

@@ -52,6 +52,12 @@ public final class QueryCachePolicy {
   public static final int DEFAULT_ANALYSIS_CACHE_SIZE = 10_000;
 
   /**
+   * How long a write lock holds at most when none is set: 30 seconds (see {@link
+   * Builder#maxWriteLockTime(Duration)}).
+   */
+  public static final Duration DEFAULT_MAX_WRITE_LOCK_TIME = Duration.ofSeconds(30);
+
+  /**
    * Functions that make a query's result differ between two runs, in lower case. Queries calling
    * any of them, with any schema prefix, are never cached.
    */
@@ -130,6 +136,7 @@ public final class QueryCachePolicy {
   private final long maxBytes;
   private final boolean serveInRepeatableRead;
   private final int analysisCacheSize;
+  private final Duration maxWriteLockTime;
   private final Set<String> rowSecurityTables;
   private final Set<String> sessionSettings;
 
@@ -148,6 +155,7 @@ public final class QueryCachePolicy {
     this.maxBytes = b.maxBytes;
     this.serveInRepeatableRead = b.serveInRepeatableRead;
     this.analysisCacheSize = b.analysisCacheSize;
+    this.maxWriteLockTime = b.maxWriteLockTime;
     this.rowSecurityTables = Set.copyOf(b.rowSecurityTables);
     this.sessionSettings = Set.copyOf(b.sessionSettings);
   }
@@ -329,6 +337,16 @@ public final class QueryCachePolicy {
     return analysisCacheSize;
   }
 
+  /**
+   * How long a write's lock on its tables holds at most (see {@link
+   * Builder#maxWriteLockTime(Duration)}).
+   *
+   * @return the bound
+   */
+  public Duration maxWriteLockTime() {
+    return maxWriteLockTime;
+  }
+
   @Override
   public String toString() {
     return "QueryCachePolicy{selection="
@@ -344,6 +362,8 @@ public final class QueryCachePolicy {
         + maxBytes
         + ", serveInRepeatableRead="
         + serveInRepeatableRead
+        + ", maxWriteLockTime="
+        + maxWriteLockTime
         + '}';
   }
 
@@ -363,6 +383,7 @@ public final class QueryCachePolicy {
     private final Set<String> rowSecurityTables = new LinkedHashSet<>();
     private final Set<String> sessionSettings = new LinkedHashSet<>();
     private int analysisCacheSize = DEFAULT_ANALYSIS_CACHE_SIZE;
+    private Duration maxWriteLockTime = DEFAULT_MAX_WRITE_LOCK_TIME;
 
     private Builder() {}
 
@@ -599,6 +620,25 @@ public final class QueryCachePolicy {
         throw new CacheConfigurationException("analysisCacheSize must be at least 1, was " + size);
       }
       this.analysisCacheSize = size;
+      return this;
+    }
+
+    /**
+     * Sets how long a write's lock on its tables holds at most. From a transaction's first write to
+     * a table (or from the start of an auto-commit write) until the invalidation after its commit
+     * or rollback, the table is locked in the shared cache: its results are neither served nor
+     * stored, by any application server, so none filled from rows the commit replaces is served
+     * after the commit. A lock whose release is lost (the process died, the backend was
+     * unreachable) counts for nothing after this time; a transaction that writes and then runs
+     * longer than this loses that protection for the rest of its run. Choose it above the longest
+     * writing transaction.
+     *
+     * @param time at least 1 ms
+     * @return this builder
+     * @throws CacheConfigurationException if shorter
+     */
+    public Builder maxWriteLockTime(Duration time) {
+      this.maxWriteLockTime = ttl("maxWriteLockTime", time);
       return this;
     }
 

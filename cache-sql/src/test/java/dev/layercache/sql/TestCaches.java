@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcDataSource;
+import org.jspecify.annotations.Nullable;
 
 /** Caches and data sources for tests. */
 final class TestCaches {
@@ -113,7 +114,58 @@ final class TestCaches {
 
     @Override
     public void bumpTags(List<String> tagKeys) {
+      pauseIfArmed();
       delegate.bumpTags(tagKeys);
+    }
+
+    @Override
+    public void lockTags(List<String> tagKeys, long deadlineMillis) {
+      delegate.lockTags(tagKeys, deadlineMillis);
+    }
+
+    @Override
+    public void unlockTags(List<String> tagKeys) {
+      pauseIfArmed();
+      delegate.unlockTags(tagKeys);
+    }
+
+    private volatile @Nullable Thread pausedThread;
+    volatile CountDownLatch invalidationReached = new CountDownLatch(0);
+    volatile CountDownLatch releaseInvalidation = new CountDownLatch(0);
+
+    /**
+     * Makes the next invalidation after a write (a bump or an unlock) that {@code thread} sends
+     * wait until {@link #releaseInvalidation()}: the moment between a commit and its invalidation.
+     */
+    void pauseNextInvalidationFrom(Thread thread) {
+      invalidationReached = new CountDownLatch(1);
+      releaseInvalidation = new CountDownLatch(1);
+      pausedThread = thread;
+    }
+
+    void awaitInvalidation() throws InterruptedException {
+      if (!invalidationReached.await(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("no invalidation reached the backend");
+      }
+    }
+
+    void releaseInvalidation() {
+      releaseInvalidation.countDown();
+    }
+
+    private void pauseIfArmed() {
+      if (Thread.currentThread() != pausedThread) {
+        return;
+      }
+      pausedThread = null;
+      invalidationReached.countDown();
+      try {
+        if (!releaseInvalidation.await(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("paused invalidation never released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     @Override

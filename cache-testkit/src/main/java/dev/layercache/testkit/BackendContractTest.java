@@ -295,6 +295,144 @@ public abstract class BackendContractTest {
         .isEqualTo(2);
   }
 
+  // ------------------------------------------------------------------ write locks
+
+  @Test
+  public void writeLock_nothingIsServedOrStoredUntilUnlocked() {
+    CacheKey key = CacheKey.of("article", 1L);
+    CachePolicy policy = tagged("articles");
+    cache.put(key, "v1", policy);
+    cache.lockTags(List.of("articles"), Duration.ofMinutes(5));
+    assertThat(cache.get(key, String.class)).as("locking invalidates").isNull();
+    AtomicInteger loads = new AtomicInteger();
+    assertThat(cache.get(key, String.class, policy, () -> "v" + loads.incrementAndGet()))
+        .isEqualTo("v1");
+    assertThat(cache.get(key, String.class, policy, () -> "v" + loads.incrementAndGet()))
+        .as("a value loaded while the tag is being written is returned, not stored")
+        .isEqualTo("v2");
+    assertThat(cache.put(key, "put", policy)).as("nor is a put stored").isFalse();
+    cache.unlockTags(List.of("articles"));
+    assertThat(cache.get(key, String.class)).isNull();
+    assertThat(cache.get(key, String.class, policy, () -> "v" + loads.incrementAndGet()))
+        .isEqualTo("v3");
+    assertThat(cache.get(key, String.class)).as("stored again once unlocked").isEqualTo("v3");
+    assertThat(cache.get(CacheKey.of("other", 1), String.class, tagged("other"), () -> "o"))
+        .isEqualTo("o");
+    assertThat(cache.get(CacheKey.of("other", 1), String.class)).isEqualTo("o");
+  }
+
+  @Test
+  public void writeLock_nests_untilEveryWriterUnlocks_andABumpKeepsIt() {
+    CacheKey key = CacheKey.of("article", 2L);
+    CachePolicy policy = tagged("articles");
+    cache.lockTags(List.of("articles"), Duration.ofMinutes(5));
+    cache.lockTags(List.of("articles", "other"), Duration.ofMinutes(5));
+    cache.invalidateTags("articles");
+    cache.unlockTags(List.of("articles", "other"));
+    cache.get(key, String.class, policy, () -> "a");
+    assertThat(cache.get(key, String.class))
+        .as("one writer still holds the lock, a bump did not release it")
+        .isNull();
+    cache.unlockTags(List.of("articles"));
+    cache.get(key, String.class, policy, () -> "b");
+    assertThat(cache.get(key, String.class)).isEqualTo("b");
+  }
+
+  @Test
+  public void writeLock_notReleasedInTime_countsForNothingAfterItsDeadline() {
+    CacheKey key = CacheKey.of("article", 3L);
+    CachePolicy policy = tagged("articles");
+    cache.lockTags(List.of("articles"), Duration.ofMillis(1));
+    // The deadline, at most 1 ms after the call returned, is on the wall clock, which only moves
+    // forward past it: wait for that.
+    long after = System.currentTimeMillis();
+    long deadline = System.nanoTime() + DEADLINE_NANOS;
+    while (System.currentTimeMillis() <= after + 1 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    cache.get(key, String.class, policy, () -> "after");
+    assertThat(cache.get(key, String.class))
+        .as("a writer that never unlocks blocks the tag only until the deadline")
+        .isEqualTo("after");
+    cache.unlockTags(List.of("articles"));
+    assertThat(cache.get(key, String.class)).as("a late unlock still invalidates").isNull();
+  }
+
+  @Test
+  public void writeLock_closesTheCommitWindow() throws Exception {
+    // A reader loads the old row while a transaction holds the lock; the transaction commits; until
+    // its unlock lands, a reader that already sees the committed row must never get the old one.
+    CacheKey key = CacheKey.of("article", 4L);
+    CachePolicy policy = tagged("articles");
+    AtomicInteger committed = new AtomicInteger(1);
+    cache.lockTags(List.of("articles"), Duration.ofMinutes(5)); // the transaction's first write
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch commit = new CountDownLatch(1);
+    Future<String> early =
+        pool.submit(
+            () ->
+                cache.get(
+                    key,
+                    String.class,
+                    policy,
+                    () -> {
+                      int v = committed.get(); // the row as it was before the transaction
+                      loading.countDown();
+                      commit.await();
+                      return "row" + v;
+                    }));
+    loading.await();
+    committed.set(2); // the commit is visible to every connection now
+    commit.countDown();
+    assertThat(early.get()).isEqualTo("row1");
+    int seen = committed.get(); // what a plain read on another connection sees
+    assertThat(cache.get(key, String.class, policy, () -> "row" + committed.get()))
+        .as("between the commit and the unlock, the row loaded before the commit is not served")
+        .isEqualTo("row" + seen);
+    cache.unlockTags(List.of("articles"));
+    assertThat(cache.get(key, String.class, policy, () -> "row" + committed.get()))
+        .isEqualTo("row2");
+  }
+
+  @Test
+  public void writeLock_writersCommittingInALoop_noReaderGetsOlderThanWhatItAlreadySaw()
+      throws Exception {
+    CacheKey key = CacheKey.of("counter", 1L);
+    CachePolicy policy = tagged("counters");
+    AtomicLong committed = new AtomicLong();
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger stale = new AtomicInteger();
+    AtomicInteger reads = new AtomicInteger();
+    List<Future<?>> readers = new ArrayList<>();
+    for (int r = 0; r < 4; r++) {
+      readers.add(
+          pool.submit(
+              () -> {
+                while (!done.get()) {
+                  long seen = committed.get();
+                  Long got = cache.get(key, Long.class, policy, committed::get);
+                  reads.incrementAndGet();
+                  if (got == null || got < seen) {
+                    stale.incrementAndGet();
+                  }
+                }
+                return null;
+              }));
+    }
+    for (int i = 0; i < 300; i++) {
+      cache.lockTags(List.of("counters"), Duration.ofMinutes(5));
+      committed.incrementAndGet(); // the commit
+      cache.unlockTags(List.of("counters"));
+    }
+    done.set(true);
+    for (Future<?> f : readers) {
+      f.get();
+    }
+    assertThat(stale.get())
+        .as("reads older than a committed value already seen, of " + reads)
+        .isZero();
+  }
+
   @Test
   public void evictDuringLoad_oldValueIsNotPutBack() throws Exception {
     CacheKey key = CacheKey.of("profile", 5L);

@@ -26,6 +26,8 @@ final class ConnectionHandler extends DelegatingHandler {
   final Connection connection;
   final SessionFacts facts;
   private final Set<String> dirtyTags = new HashSet<>();
+  // Tags of dirtyTags this connection locked in the shared cache: released at the end, once each.
+  private final Set<String> lockedTags = new LinkedHashSet<>();
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger("dev.layercache.sql");
   private final List<StatementHandler> statements = new ArrayList<>();
@@ -178,6 +180,11 @@ final class ConnectionHandler extends DelegatingHandler {
     return fresh;
   }
 
+  /** Records tags locked for the open transaction, to be released at its end. */
+  void locked(Collection<String> tags) {
+    lockedTags.addAll(tags);
+  }
+
   /** BEGIN or START TRANSACTION as SQL. */
   void beginSqlTransaction(String sql, boolean beginCommitsOpenTransaction) throws SQLException {
     if (beginCommitsOpenTransaction && inTransaction()) {
@@ -206,7 +213,8 @@ final class ConnectionHandler extends DelegatingHandler {
     if (unknownWrite) {
       tags.add(QueryCaching.EPOCH_TAG);
     }
-    caching.invalidateAtEnd(tags);
+    // A bump keeps the locks, which are released at the end the wrapper sees.
+    caching.invalidateAtEnd(List.of(), tags);
   }
 
   /** SQL changed how transactions begin or end: see {@link #transactionUnknown()}. */
@@ -228,13 +236,20 @@ final class ConnectionHandler extends DelegatingHandler {
     if (dirtyTags.isEmpty() && !unknownWrite) {
       return;
     }
-    List<String> tags = new ArrayList<>(dirtyTags);
-    if (unknownWrite) {
-      tags.add(QueryCaching.EPOCH_TAG);
+    List<String> unlocked = new ArrayList<>();
+    for (String t : dirtyTags) {
+      if (!lockedTags.contains(t)) {
+        unlocked.add(t);
+      }
     }
+    if (unknownWrite && !lockedTags.contains(QueryCaching.EPOCH_TAG)) {
+      unlocked.add(QueryCaching.EPOCH_TAG);
+    }
+    List<String> locked = List.copyOf(lockedTags);
     dirtyTags.clear();
+    lockedTags.clear();
     unknownWrite = false;
-    caching.invalidateAtEnd(tags);
+    caching.invalidateAtEnd(locked, unlocked);
   }
 
   /** A statement may have changed the session: its state is read again before the next read. */

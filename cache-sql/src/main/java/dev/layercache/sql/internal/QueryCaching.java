@@ -34,6 +34,11 @@ public final class QueryCaching {
      * Before and after an auto-commit write; at the first write and at the end of a transaction.
      */
     FULL,
+    /**
+     * As {@link #FULL}, but bumps instead of locking: an entry filled during a transaction is
+     * served between its commit and the invalidation after it (unsafe).
+     */
+    WITHOUT_LOCKS,
     /** Only when the write executes: nothing after an auto-commit write or at commit (unsafe). */
     WRITE_ONLY,
     /** Never (unsafe). */
@@ -574,17 +579,21 @@ public final class QueryCaching {
       conn.markDirty(tags, unknown);
     } else if (conn.inTransaction()) {
       Set<String> fresh = conn.markDirty(tags, unknown);
+      if (!fresh.isEmpty() && timing == InvalidationTiming.FULL) {
+        // Locked before the write runs, released after the commit: no application server serves
+        // or stores these tables' results meanwhile, so none holding the rows this transaction
+        // replaces is served between its commit and the invalidation after it.
+        lock(fresh);
+        conn.locked(fresh);
+      } else if (!fresh.isEmpty() && timing != InvalidationTiming.NONE) {
+        cache.invalidateTagsAsync(fresh);
+      }
       try {
         return run.call();
       } finally {
         if (unknown && implicitCommits()) {
           // DDL commits the open transaction on MySQL and MariaDB: what it wrote is visible now.
           conn.commitSeen();
-        } else if (!fresh.isEmpty() && timing != InvalidationTiming.NONE) {
-          // Pre-invalidation narrows the window in which entries hold rows this transaction is
-          // replacing; the commit's bump is the one correctness rests on, so this one does not
-          // make the write wait for a round trip.
-          cache.invalidateTagsAsync(fresh);
         }
       }
     }
@@ -594,17 +603,33 @@ public final class QueryCaching {
     if (tags.isEmpty()) {
       return run.call();
     }
-    if (timing != InvalidationTiming.NONE) {
+    if (timing == InvalidationTiming.WRITE_ONLY) {
       cache.invalidateTagsAsync(tags);
-    }
-    try {
       return run.call();
-    } finally {
-      // The bump that matters: a reader that loaded the old rows during the write is born stale.
-      if (timing == InvalidationTiming.FULL) {
+    }
+    if (timing == InvalidationTiming.NONE) {
+      return run.call();
+    }
+    if (timing == InvalidationTiming.WITHOUT_LOCKS) {
+      cache.invalidateTagsAsync(tags);
+      try {
+        return run.call();
+      } finally {
         cache.invalidateTags(tags);
       }
     }
+    // Auto-commit: the statement commits as it returns. Locked around it, so a reader that loaded
+    // the old rows during the write stores nothing, and none is served once the commit is visible.
+    lock(tags);
+    try {
+      return run.call();
+    } finally {
+      cache.unlockTags(tags);
+    }
+  }
+
+  private void lock(Collection<String> tags) {
+    cache.lockTags(tags, policy.maxWriteLockTime());
   }
 
   private static final org.slf4j.Logger LOG =
@@ -616,10 +641,27 @@ public final class QueryCaching {
     return r != null && r.implicitCommits;
   }
 
-  /** Post-invalidation at the end of a transaction. */
-  void invalidateAtEnd(Collection<String> tags) {
-    if (timing == InvalidationTiming.FULL && !tags.isEmpty()) {
-      cache.invalidateTags(tags);
+  /**
+   * Post-invalidation at the end of a transaction: releases the locks taken at its first writes,
+   * and bumps the tables written without one.
+   */
+  void invalidateAtEnd(Collection<String> locked, Collection<String> unlocked) {
+    if (timing == InvalidationTiming.WITHOUT_LOCKS) {
+      List<String> all = new ArrayList<>(locked);
+      all.addAll(unlocked);
+      if (!all.isEmpty()) {
+        cache.invalidateTags(all);
+      }
+      return;
+    }
+    if (timing != InvalidationTiming.FULL) {
+      return;
+    }
+    if (!locked.isEmpty()) {
+      cache.unlockTags(locked);
+    }
+    if (!unlocked.isEmpty()) {
+      cache.invalidateTags(unlocked);
     }
   }
 

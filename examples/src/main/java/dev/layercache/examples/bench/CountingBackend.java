@@ -128,6 +128,18 @@ public final class CountingBackend implements CacheBackend {
   }
 
   @Override
+  public void lockTags(List<String> tagKeys, long deadlineMillis) {
+    calls.increment();
+    delegate.lockTags(tagKeys, deadlineMillis);
+  }
+
+  @Override
+  public void unlockTags(List<String> tagKeys) {
+    calls.increment();
+    delegate.unlockTags(tagKeys);
+  }
+
+  @Override
   public void evict(String entryKey, String keyTagKey) {
     calls.increment();
     delegate.evict(entryKey, keyTagKey);
