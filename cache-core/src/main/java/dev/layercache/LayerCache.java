@@ -286,6 +286,8 @@ public interface LayerCache extends AutoCloseable {
    * Invalidates every entry that depends on any of these tags, whatever their number, in O(1).
    *
    * @param tags the tags
+   * @throws CacheInvalidationException with {@link Builder#strictInvalidation(boolean)}, if the
+   *     backend did not take it (it is still retried)
    */
   void invalidateTags(String... tags);
 
@@ -293,6 +295,8 @@ public interface LayerCache extends AutoCloseable {
    * Invalidates every entry that depends on any of these tags.
    *
    * @param tags the tags
+   * @throws CacheInvalidationException with {@link Builder#strictInvalidation(boolean)}, if the
+   *     backend did not take it (it is still retried)
    */
   void invalidateTags(Collection<String> tags);
 
@@ -310,6 +314,8 @@ public interface LayerCache extends AutoCloseable {
    *
    * @param tags the tags being written
    * @param maxLockTime how long the lock holds at most
+   * @throws CacheInvalidationException with {@link Builder#strictInvalidation(boolean)}, if the
+   *     backend did not take the lock: the write should not go ahead
    */
   void lockTags(Collection<String> tags, Duration maxLockTime);
 
@@ -407,6 +413,7 @@ public interface LayerCache extends AutoCloseable {
     private Duration openDuration = DEFAULT_OPEN_DURATION;
     private Duration slowCall = DEFAULT_SLOW_CALL;
     private Duration logInterval = DEFAULT_LOG_INTERVAL;
+    private boolean strictInvalidation;
 
     Builder() {}
 
@@ -564,6 +571,26 @@ public interface LayerCache extends AutoCloseable {
     }
 
     /**
+     * Makes an invalidation that does not reach the backend an error. By default ({@code false})
+     * {@link LayerCache#invalidateTags}, {@link LayerCache#evict} and {@link LayerCache#lockTags}
+     * never throw: an undelivered one is retried, and meanwhile this process bypasses the tags, but
+     * other processes sharing the backend know nothing of it and may serve the old entries until
+     * the retry lands (or the entries' TTL ends, if this process stops first). With {@code true}
+     * they also throw {@link CacheInvalidationException}, so that the caller can refuse the write
+     * it announced; the query-result cache then refuses a SQL write before it runs, so no committed
+     * write is unknown to the cache. Availability is the price: while the backend is unreachable,
+     * such writes fail. {@link LayerCache#unlockTags} never throws: the write it follows is visible
+     * already, and the lock keeps other processes from serving the tags until its deadline.
+     *
+     * @param strict whether an undelivered invalidation throws
+     * @return this builder
+     */
+    public Builder strictInvalidation(boolean strict) {
+      this.strictInvalidation = strict;
+      return this;
+    }
+
+    /**
      * Returns the cache.
      *
      * @return a new cache
@@ -589,7 +616,8 @@ public interface LayerCache extends AutoCloseable {
               failureRateThreshold,
               openDuration,
               slowCall,
-              logInterval));
+              logInterval,
+              strictInvalidation));
     }
   }
 }

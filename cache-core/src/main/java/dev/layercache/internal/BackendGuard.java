@@ -201,7 +201,15 @@ final class BackendGuard {
     }
   }
 
+  /** The latest failure of a call, for callers that report it. */
+  @Nullable RuntimeException lastFailure() {
+    return lastFailure;
+  }
+
+  private volatile @Nullable RuntimeException lastFailure;
+
   private void failed(String operation, RuntimeException e, long took) {
+    lastFailure = e;
     metrics.backendCall(backend.name(), operation, took, false);
     log.warn(
         "error:" + operation,

@@ -3,6 +3,7 @@ package dev.layercache.internal;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.layercache.BulkLoader;
 import dev.layercache.CacheException;
+import dev.layercache.CacheInvalidationException;
 import dev.layercache.CacheKey;
 import dev.layercache.CachePolicy;
 import dev.layercache.CacheSerializationException;
@@ -63,6 +64,7 @@ public final class CacheEngine implements LayerCache {
   private final CacheMetrics metrics;
   private final BackendGuard guard;
   private final Clock clock;
+  private final boolean strictInvalidation;
   private final long maxValueBytes;
   private final Executor executor;
   private final @Nullable ExecutorService ownedExecutor;
@@ -86,6 +88,7 @@ public final class CacheEngine implements LayerCache {
     this.metrics = new SafeMetrics(s.metrics());
     this.guard = new BackendGuard(s, metrics);
     this.clock = s.clock();
+    this.strictInvalidation = s.strictInvalidation();
     this.maxValueBytes =
         s.maxValueBytes() > 0
             ? Math.min(s.maxValueBytes(), backend.maxEntryBytes())
@@ -905,7 +908,7 @@ public final class CacheEngine implements LayerCache {
     requireKey(key);
     String keyTag = key.keyTagKey(namespace);
     if (!guard.evict(key.entryKey(namespace), keyTag)) {
-      pendingBump(List.of(keyTag));
+      undelivered("eviction of '" + key.name() + "'", List.of(keyTag), List.of(keyTag));
     }
     metrics.eviction(key.name());
   }
@@ -930,7 +933,7 @@ public final class CacheEngine implements LayerCache {
     if (guard.bumpTags(list)) {
       metrics.tagBumps(list.size());
     } else {
-      pendingBump(list);
+      undelivered("invalidation", list, tags);
     }
   }
 
@@ -950,7 +953,7 @@ public final class CacheEngine implements LayerCache {
     if (guard.lockTags(keys, deadline)) {
       metrics.tagBumps(keys.size());
     } else {
-      pendingBump(keys);
+      undelivered("lock", keys, tags);
     }
   }
 
@@ -988,6 +991,26 @@ public final class CacheEngine implements LayerCache {
   }
 
   // ---------------------------------------------------------------- undelivered invalidations
+
+  /** Keeps an undelivered invalidation for retry and, in strict mode, tells the caller. */
+  private void undelivered(String what, List<String> tagKeys, Collection<String> names) {
+    pendingBump(tagKeys);
+    if (strictInvalidation) {
+      RuntimeException cause = guard.lastFailure();
+      throw new CacheInvalidationException(
+          what
+              + " of "
+              + names
+              + " was not delivered to backend '"
+              + backend.name()
+              + "'"
+              + (cause == null ? "" : " (" + cause.getMessage() + ")")
+              + "; this process bypasses the tags until a retry delivers it, other processes"
+              + " may serve their entries until then",
+          List.copyOf(names),
+          cause);
+    }
+  }
 
   private void pendingBump(List<String> tagKeys) {
     pending.add(tagKeys);

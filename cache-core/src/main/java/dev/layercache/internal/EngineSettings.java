@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param openDuration how long it stays open
  * @param slowCall calls slower than this count as failures
  * @param logInterval repeated errors are logged once per interval
+ * @param strictInvalidation whether an undelivered invalidation throws
  */
 public record EngineSettings(
     String namespace,
@@ -36,4 +37,5 @@ public record EngineSettings(
     float failureRateThreshold,
     Duration openDuration,
     Duration slowCall,
-    Duration logInterval) {}
+    Duration logInterval,
+    boolean strictInvalidation) {}

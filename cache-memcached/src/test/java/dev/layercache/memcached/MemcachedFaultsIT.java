@@ -6,6 +6,7 @@ import dev.layercache.CacheKey;
 import dev.layercache.CachePolicy;
 import dev.layercache.LayerCache;
 import dev.layercache.spi.StoredEntry;
+import dev.layercache.testkit.PartitionProxy;
 import dev.layercache.testkit.ServerProcess;
 import dev.layercache.testkit.TestServers;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.layercache.sql.internal;
 
+import dev.layercache.CacheInvalidationException;
 import dev.layercache.CacheKey;
 import dev.layercache.LayerCache;
 import dev.layercache.sql.QueryCachePolicy;
@@ -8,6 +9,7 @@ import dev.layercache.sql.internal.SqlAnalysis.TableName;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -628,8 +630,22 @@ public final class QueryCaching {
     }
   }
 
-  private void lock(Collection<String> tags) {
-    cache.lockTags(tags, policy.maxWriteLockTime());
+  /**
+   * Locks tables before a write runs. With strict invalidation, a lock the backend did not take
+   * refuses the write: it does not run, so no committed write is unknown to other servers.
+   */
+  private void lock(Collection<String> tags) throws SQLException {
+    try {
+      cache.lockTags(tags, policy.maxWriteLockTime());
+    } catch (CacheInvalidationException e) {
+      throw new SQLTransientException(
+          "write not run: the cache could not lock "
+              + tags
+              + " before it (strict invalidation); other application servers could serve results"
+              + " older than it. Retry when the cache backend is reachable: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   private static final org.slf4j.Logger LOG =
@@ -661,7 +677,12 @@ public final class QueryCaching {
       cache.unlockTags(locked);
     }
     if (!unlocked.isEmpty()) {
-      cache.invalidateTags(unlocked);
+      try {
+        cache.invalidateTags(unlocked);
+      } catch (CacheInvalidationException e) {
+        // The transaction has ended: its outcome stands. The invalidation is retried, and was
+        // preceded by the lock of each statement that wrote these tables.
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.layercache.memcached;
+package dev.layercache.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * clients send, and the server executes it after {@code SIGCONT} even if the client has closed or
  * reset the connection meanwhile.
  */
-final class PartitionProxy implements AutoCloseable {
+public final class PartitionProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final InetSocketAddress server;
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
@@ -41,17 +41,31 @@ final class PartitionProxy implements AutoCloseable {
    * @param host the server's host
    * @param port the server's port
    * @return the running relay; close it to stop it
+   * @throws IOException if no loopback port can be opened
    */
-  static PartitionProxy to(String host, int port) throws IOException {
+  public static PartitionProxy to(String host, int port) throws IOException {
     ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     PartitionProxy proxy = new PartitionProxy(listener, new InetSocketAddress(host, port));
     daemon("partition-proxy-accept-" + listener.getLocalPort(), proxy::acceptLoop).start();
     return proxy;
   }
 
-  /** The relay's address, {@code 127.0.0.1:port}: clients list this instead of the server. */
-  String address() {
+  /**
+   * The relay's address, {@code 127.0.0.1:port}: clients list this instead of the server.
+   *
+   * @return the address
+   */
+  public String address() {
     return "127.0.0.1:" + listener.getLocalPort();
+  }
+
+  /**
+   * The relay's port on {@code 127.0.0.1}.
+   *
+   * @return the port
+   */
+  public int port() {
+    return listener.getLocalPort();
   }
 
   /**
@@ -60,18 +74,18 @@ final class PartitionProxy implements AutoCloseable {
    *
    * @return the count since the relay started
    */
-  long requests() {
+  public long requests() {
     return requests.get();
   }
 
   /** Drops everything from now on, on the open connections and on new ones. */
-  synchronized void cut() {
+  public synchronized void cut() {
     cut = true;
     links.forEach(Link::cut);
   }
 
   /** Closes every connection that lived through the cut and relays new ones again. */
-  synchronized void heal() {
+  public synchronized void heal() {
     for (Link link : links) {
       if (link.isCut()) {
         link.close();
