@@ -1,11 +1,14 @@
 package dev.layercache.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.layercache.metrics.CacheMetrics;
 import dev.layercache.spi.BackendRead;
 import dev.layercache.spi.CacheBackend;
 import dev.layercache.spi.StoredEntry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -26,12 +29,18 @@ final class BackendGuard {
   private final @Nullable CircuitBreaker breaker;
   private final CacheMetrics metrics;
   private final ThrottledLog log;
+  // Entries whose last read failed, lately: a second failure makes the guard look at the entry.
+  private final Cache<String, Boolean> failedReads =
+      Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+  // A version key nobody writes: reading it tells whether the backend answers small requests.
+  private final String probeKey;
 
   /** Creates a guard; {@code metrics} must already be exception-safe. */
   BackendGuard(EngineSettings s, CacheMetrics metrics) {
     this.backend = s.backend();
     this.local = backend.isLocal();
     this.metrics = metrics;
+    this.probeKey = KeyEncoding.tagKey(s.namespace(), "layercache.probe");
     this.log =
         new ThrottledLog(
             LoggerFactory.getLogger("dev.layercache.backend"), s.logInterval().toNanos());
@@ -71,7 +80,7 @@ final class BackendGuard {
         return null;
       }
     }
-    return remote("read", () -> backend.read(entryKey, keyTagKey, tagKeys), false);
+    return remote("read", entryKey, () -> backend.read(entryKey, keyTagKey, tagKeys), false);
   }
 
   @Nullable List<BackendRead> readAll(
@@ -167,6 +176,16 @@ final class BackendGuard {
   }
 
   private <R> @Nullable R remote(String operation, Supplier<R> call, boolean essential) {
+    return remote(operation, null, call, essential);
+  }
+
+  /**
+   * A remote call; {@code entryKey} names the entry a read is for, so that an entry whose reads
+   * keep failing while the backend answers other requests (a value too large to read in time, say)
+   * is deleted and does not open the breaker for every other key.
+   */
+  private <R> @Nullable R remote(
+      String operation, @Nullable String entryKey, Supplier<R> call, boolean essential) {
     CircuitBreaker cb = breaker;
     if (cb != null && !essential && !cb.tryAcquirePermission()) {
       metrics.backendCall(backend.name(), operation, 0, false);
@@ -193,12 +212,58 @@ final class BackendGuard {
       return r;
     } catch (RuntimeException e) {
       long took = System.nanoTime() - start;
+      if (entryKey != null && poisoned(entryKey, e)) {
+        if (cb != null) {
+          cb.releasePermission(); // the entry's fault, not the backend's
+        }
+        metrics.backendCall(backend.name(), operation, took, false);
+        return null;
+      }
       if (cb != null) {
         cb.onError(took, TimeUnit.NANOSECONDS, e);
       }
       failed(operation, e, took);
       return null;
     }
+  }
+
+  /**
+   * Whether a failed read is the entry's fault: it failed before, and a tiny read now succeeds.
+   * Such an entry (an oversized value planted under a real key, one that cannot be read within the
+   * timeout) is deleted, which is always safe in a cache: the next read is a miss and refills it.
+   * The first failure of a key counts as a backend failure, so a backend that is down for every key
+   * still opens the breaker.
+   */
+  private boolean poisoned(String entryKey, RuntimeException e) {
+    if (failedReads.getIfPresent(entryKey) == null) {
+      failedReads.put(entryKey, Boolean.TRUE);
+      return false;
+    }
+    try {
+      backend.tagVersions(List.of(probeKey), false);
+    } catch (RuntimeException probeFailed) {
+      return false; // the backend itself fails: an ordinary failure
+    }
+    failedReads.invalidate(entryKey);
+    boolean deleted;
+    try {
+      backend.delete(entryKey);
+      deleted = true;
+    } catch (RuntimeException deleteFailed) {
+      deleted = false;
+    }
+    log.warn(
+        "poison:" + entryKey,
+        "LayerCache backend '"
+            + backend.name()
+            + "': reads of entry '"
+            + entryKey
+            + "' failed again while the backend answers other requests (a value too large to read"
+            + " in time, or unreadable); "
+            + (deleted ? "deleted it" : "could not delete it")
+            + ", and its failures do not count toward the circuit breaker",
+        e);
+    return true;
   }
 
   /** The latest failure of a call, for callers that report it. */

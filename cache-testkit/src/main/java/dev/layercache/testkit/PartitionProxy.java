@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +30,8 @@ public final class PartitionProxy implements AutoCloseable {
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private final AtomicLong requests = new AtomicLong();
   private boolean cut;
+  // Bytes per second relayed from the server to clients; 0: unlimited.
+  private volatile long downstreamRate;
 
   private PartitionProxy(ServerSocket listener, InetSocketAddress server) {
     this.listener = listener;
@@ -84,6 +87,19 @@ public final class PartitionProxy implements AutoCloseable {
     links.forEach(Link::cut);
   }
 
+  /**
+   * Limits how fast the server's replies reach clients, as a slow or congested link does: a large
+   * reply takes its size divided by this rate to arrive, whatever the client's timeout.
+   *
+   * @param bytesPerSecond the rate; 0 removes the limit
+   */
+  public void limitDownstream(long bytesPerSecond) {
+    if (bytesPerSecond < 0) {
+      throw new IllegalArgumentException("bytesPerSecond must not be negative: " + bytesPerSecond);
+    }
+    downstreamRate = bytesPerSecond;
+  }
+
   /** Closes every connection that lived through the cut and relays new ones again. */
   public synchronized void heal() {
     for (Link link : links) {
@@ -132,9 +148,10 @@ public final class PartitionProxy implements AutoCloseable {
     }
     Link link = new Link(client, upstream, cut);
     links.add(link);
-    daemon("partition-proxy-up", () -> link.pump(client, upstream, requests)).start();
+    daemon("partition-proxy-up", () -> link.pump(client, upstream, requests, () -> 0)).start();
     if (upstream != null) {
-      daemon("partition-proxy-down", () -> link.pump(upstream, client, null)).start();
+      daemon("partition-proxy-down", () -> link.pump(upstream, client, null, () -> downstreamRate))
+          .start();
     }
   }
 
@@ -175,7 +192,7 @@ public final class PartitionProxy implements AutoCloseable {
       return cut;
     }
 
-    void pump(Socket from, @Nullable Socket to, @Nullable AtomicLong arrivals) {
+    void pump(Socket from, @Nullable Socket to, @Nullable AtomicLong arrivals, LongSupplier rate) {
       byte[] buffer = new byte[16 * 1024];
       try {
         InputStream in = from.getInputStream();
@@ -184,11 +201,18 @@ public final class PartitionProxy implements AutoCloseable {
           if (arrivals != null && n > 0) {
             arrivals.incrementAndGet();
           }
+          long bytesPerSecond = rate.getAsLong();
+          if (bytesPerSecond > 0) {
+            // The link's speed, simulated: this chunk takes its share of a second to cross.
+            Thread.sleep(Math.max(1, n * 1000L / bytesPerSecond));
+          }
           if (!cut && out != null) {
             out.write(buffer, 0, n);
             out.flush();
           }
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } catch (IOException e) {
         // Closed by heal(), close() or the other side.
       } finally {
