@@ -437,9 +437,18 @@ public final class MemcachedBackend implements CacheBackend {
     for (String k : tagKeys) {
       requireValidKey(k);
     }
-    fenceUndelivered(
-        update(
-            tagKeys, now -> TagVersions.locked(now, deadlineMillis, System.currentTimeMillis())));
+    List<String> undelivered =
+        update(tagKeys, now -> TagVersions.locked(now, deadlineMillis, System.currentTimeMillis()));
+    fenceUndelivered(undelivered);
+    if (!undelivered.isEmpty()) {
+      // The fence invalidated what the unreachable node holds, but the tags are not locked: a
+      // value loaded during the write could be stored and served after its commit.
+      throw new CacheBackendException(
+          "lock of "
+              + undelivered.size()
+              + " tag(s) not delivered to memcached (their entries were fenced, not locked)"
+              + client.authenticationProblem());
+    }
   }
 
   @Override

@@ -14,11 +14,12 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A TCP relay in front of one server whose network can be cut. While cut, every byte either way is
- * dropped: nothing is refused and nothing answers, as when packets are lost between the clients and
- * the server. {@link #heal()} closes the connections that lived through the cut, as TCP does once
- * its retransmissions give up, and relays new connections again. A request sent during the cut
- * never reaches the server, whatever its client does afterwards.
+ * A TCP relay in front of one server, with the faults of a network: a cut, latency, limited
+ * bandwidth, dropped replies and reset connections. While cut, every byte either way is dropped:
+ * nothing is refused and nothing answers, as when packets are lost between the clients and the
+ * server. {@link #heal()} closes the connections that lived through the cut, as TCP does once its
+ * retransmissions give up, and relays new connections again. A request sent during the cut never
+ * reaches the server, whatever its client does afterwards.
  *
  * <p>A frozen server ({@code kill -STOP}) cannot lose a request this way: its kernel keeps what
  * clients send, and the server executes it after {@code SIGCONT} even if the client has closed or
@@ -32,6 +33,10 @@ public final class PartitionProxy implements AutoCloseable {
   private boolean cut;
   // Bytes per second relayed from the server to clients; 0: unlimited.
   private volatile long downstreamRate;
+  // Added to every chunk relayed either way, in milliseconds.
+  private volatile long latencyMillis;
+  // Requests still reach the server; its replies are dropped.
+  private volatile boolean dropReplies;
 
   private PartitionProxy(ServerSocket listener, InetSocketAddress server) {
     this.listener = listener;
@@ -100,6 +105,44 @@ public final class PartitionProxy implements AutoCloseable {
     downstreamRate = bytesPerSecond;
   }
 
+  /**
+   * Delays every chunk relayed either way, as a long or congested route does.
+   *
+   * @param latency the added delay; zero removes it
+   */
+  public void latency(java.time.Duration latency) {
+    if (latency.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative: " + latency);
+    }
+    latencyMillis = latency.toMillis();
+  }
+
+  /**
+   * Drops the server's replies while requests still reach it: a write happens, and its client times
+   * out believing it did not.
+   *
+   * @param drop whether to drop replies
+   */
+  public void dropReplies(boolean drop) {
+    dropReplies = drop;
+  }
+
+  /** Resets every open connection, as a restarted middlebox or a lost NAT mapping does. */
+  public synchronized void reset() {
+    for (Link link : links) {
+      link.reset();
+      links.remove(link);
+    }
+  }
+
+  /** Removes every fault: heals a cut, and clears latency, bandwidth and dropped replies. */
+  public void clearFaults() {
+    heal();
+    latency(java.time.Duration.ZERO);
+    limitDownstream(0);
+    dropReplies(false);
+  }
+
   /** Closes every connection that lived through the cut and relays new ones again. */
   public synchronized void heal() {
     for (Link link : links) {
@@ -148,9 +191,12 @@ public final class PartitionProxy implements AutoCloseable {
     }
     Link link = new Link(client, upstream, cut);
     links.add(link);
-    daemon("partition-proxy-up", () -> link.pump(client, upstream, requests, () -> 0)).start();
+    daemon("partition-proxy-up", () -> link.pump(client, upstream, requests, () -> 0, false))
+        .start();
     if (upstream != null) {
-      daemon("partition-proxy-down", () -> link.pump(upstream, client, null, () -> downstreamRate))
+      daemon(
+              "partition-proxy-down",
+              () -> link.pump(upstream, client, null, () -> downstreamRate, true))
           .start();
     }
   }
@@ -172,7 +218,7 @@ public final class PartitionProxy implements AutoCloseable {
   }
 
   /** One client connection and its connection to the server, relayed both ways. */
-  private static final class Link {
+  private final class Link {
     private final Socket client;
     private final @Nullable Socket upstream;
     // Once cut, a link never relays again: heal() closes it.
@@ -192,7 +238,12 @@ public final class PartitionProxy implements AutoCloseable {
       return cut;
     }
 
-    void pump(Socket from, @Nullable Socket to, @Nullable AtomicLong arrivals, LongSupplier rate) {
+    void pump(
+        Socket from,
+        @Nullable Socket to,
+        @Nullable AtomicLong arrivals,
+        LongSupplier rate,
+        boolean replies) {
       byte[] buffer = new byte[16 * 1024];
       try {
         InputStream in = from.getInputStream();
@@ -205,6 +256,13 @@ public final class PartitionProxy implements AutoCloseable {
           if (bytesPerSecond > 0) {
             // The link's speed, simulated: this chunk takes its share of a second to cross.
             Thread.sleep(Math.max(1, n * 1000L / bytesPerSecond));
+          }
+          long delay = latencyMillis;
+          if (delay > 0) {
+            Thread.sleep(delay);
+          }
+          if (replies && dropReplies) {
+            continue; // the request was served; its reply is lost
           }
           if (!cut && out != null) {
             out.write(buffer, 0, n);
@@ -223,6 +281,19 @@ public final class PartitionProxy implements AutoCloseable {
     void close() {
       closeQuietly(client);
       closeQuietly(upstream);
+    }
+
+    void reset() {
+      for (Socket s : new Socket[] {client, upstream}) {
+        if (s != null) {
+          try {
+            s.setSoLinger(true, 0); // close with RST, not FIN
+          } catch (IOException ignored) {
+            // Closed already.
+          }
+        }
+      }
+      close();
     }
   }
 }
