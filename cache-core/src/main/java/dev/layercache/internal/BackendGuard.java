@@ -113,40 +113,27 @@ final class BackendGuard {
   }
 
   boolean bumpTags(List<String> tagKeys) {
-    return essential(
-            "bump",
-            () -> {
-              backend.bumpTags(tagKeys);
-              return Boolean.TRUE;
-            })
-        != null;
+    return essential("bump", () -> backend.bumpTags(tagKeys));
   }
 
   boolean lockTags(List<String> tagKeys, long deadlineMillis) {
-    return essential(
-            "lock",
-            () -> {
-              backend.lockTags(tagKeys, deadlineMillis);
-              return Boolean.TRUE;
-            })
-        != null;
+    return essential("lock", () -> backend.lockTags(tagKeys, deadlineMillis));
   }
 
   boolean unlockTags(List<String> tagKeys) {
-    return essential(
-            "unlock",
-            () -> {
-              backend.unlockTags(tagKeys);
-              return Boolean.TRUE;
-            })
-        != null;
+    return essential("unlock", () -> backend.unlockTags(tagKeys));
   }
 
   boolean evict(String entryKey, String keyTagKey) {
+    return essential("evict", () -> backend.evict(entryKey, keyTagKey));
+  }
+
+  /** An invalidation: true if the backend took it. */
+  private boolean essential(String operation, Runnable call) {
     return essential(
-            "evict",
+            operation,
             () -> {
-              backend.evict(entryKey, keyTagKey);
+              call.run();
               return Boolean.TRUE;
             })
         != null;

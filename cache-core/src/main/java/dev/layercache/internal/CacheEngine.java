@@ -925,11 +925,7 @@ public final class CacheEngine implements LayerCache {
     if (tags.isEmpty()) {
       return;
     }
-    Set<String> keys = new LinkedHashSet<>();
-    for (String tag : tags) {
-      keys.add(KeyEncoding.tagKey(namespace, tag));
-    }
-    List<String> list = List.copyOf(keys);
+    List<String> list = tagKeys(tags);
     if (guard.bumpTags(list)) {
       metrics.tagBumps(list.size());
     } else {
