@@ -5,9 +5,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.layercache.CacheBackendException;
 import dev.layercache.CacheConfigurationException;
 import dev.layercache.redis.internal.ClusterStore;
+import dev.layercache.redis.internal.Incarnations;
 import dev.layercache.redis.internal.PooledStore;
 import dev.layercache.redis.internal.RedisScripts;
 import dev.layercache.redis.internal.RedisStore;
+import dev.layercache.redis.internal.Replies;
 import dev.layercache.spi.BackendRead;
 import dev.layercache.spi.CacheBackend;
 import dev.layercache.spi.FetchedRead;
@@ -26,16 +28,22 @@ import java.util.Set;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.providers.PooledConnectionProvider;
+import redis.clients.jedis.providers.SentineledConnectionProvider;
+import redis.clients.jedis.util.Pool;
 
 /**
  * A {@link CacheBackend} on Redis through Jedis: a standalone server (pooled connections), a
@@ -82,6 +90,8 @@ import redis.clients.jedis.providers.PooledConnectionProvider;
  * connections; a client passed to {@link Builder#client(UnifiedJedis)} stays open.
  */
 public final class RedisBackend implements CacheBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
+
   /** Connect timeout when none is set, in milliseconds. */
   public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 250;
 
@@ -161,16 +171,16 @@ public final class RedisBackend implements CacheBackend {
   public BackendRead read(String entryKey, String keyTagKey, List<String> tagKeys) {
     List<String> versionKeys = withKeyTag(keyTagKey, tagKeys);
     boolean[] create = toCreate(versionKeys);
-    List<byte @Nullable []> values =
+    Replies replies =
         store.fetch(
             List.of(bytes(entryKey)),
             encode(versionKeys),
             create,
             RedisBackend::fresh,
             tagTtlMillis);
-    long[] versions = versions(values, 1, versionKeys.size());
+    long[] versions = versions(replies, 1, versionKeys.size());
     remember(versionKeys, create, versions);
-    return new FetchedRead(values.get(0), versionKeys, versions);
+    return new FetchedRead(replies.values().get(0), versionKeys, versions);
   }
 
   @Override
@@ -181,11 +191,12 @@ public final class RedisBackend implements CacheBackend {
     versionKeys.addAll(keyTagKeys);
     versionKeys.addAll(tagKeys);
     boolean[] create = toCreate(versionKeys);
-    List<byte @Nullable []> values =
+    Replies replies =
         store.fetch(
             encode(entryKeys), encode(versionKeys), create, RedisBackend::fresh, tagTtlMillis);
+    List<byte @Nullable []> values = replies.values();
     // Key tags first, then the shared tags.
-    long[] all = versions(values, n, versionKeys.size());
+    long[] all = versions(replies, n, versionKeys.size());
     remember(versionKeys, create, all);
     List<BackendRead> reads = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -200,9 +211,9 @@ public final class RedisBackend implements CacheBackend {
   @Override
   public long[] tagVersions(List<String> tagKeys, boolean createAbsent) {
     List<byte[]> keys = encode(tagKeys);
-    List<byte @Nullable []> values =
+    Replies replies =
         createAbsent ? store.createVersions(keys, fresh(), tagTtlMillis) : store.get(keys);
-    long[] versions = versions(values, 0, keys.size());
+    long[] versions = versions(replies, 0, keys.size());
     remember(tagKeys, null, versions);
     return versions;
   }
@@ -298,10 +309,14 @@ public final class RedisBackend implements CacheBackend {
     return keys;
   }
 
-  private static long[] versions(List<byte @Nullable []> values, int from, int count) {
+  /** Versions as stored, folded with the incarnation that answered each ({@link Incarnations}). */
+  private static long[] versions(Replies replies, int from, int count) {
+    List<byte @Nullable []> values = replies.values();
     long[] versions = new long[count];
     for (int i = 0; i < count; i++) {
-      versions[i] = TagVersions.parse(orEmpty(values.get(from + i)));
+      versions[i] =
+          Incarnations.mix(
+              replies.fold(from + i), TagVersions.parse(orEmpty(values.get(from + i))));
     }
     return versions;
   }
@@ -367,6 +382,9 @@ public final class RedisBackend implements CacheBackend {
     private long maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
     private long tagVersionTtlMillis;
     private boolean scriptedReads;
+    private boolean detectRestarts = true;
+    private int awaitReplicas;
+    private long awaitReplicaMillis;
 
     private Builder() {}
 
@@ -748,6 +766,47 @@ public final class RedisBackend implements CacheBackend {
     }
 
     /**
+     * Whether a tag version counts only within the server incarnation it was read from. On by
+     * default: each new connection asks the server ({@code INFO server} and {@code INFO
+     * replication}) for its {@code run_id} and replication id, and versions read over it are folded
+     * with them, so that a server restarted from an RDB or AOF file, or a replica promoted while it
+     * lagged, cannot bring back entries whose invalidation it lost: they are misses until filled
+     * again. Costs two commands per new connection, nothing per read. The user needs the {@code
+     * +info} permission; a server that refuses it fails every read (a miss) with a message naming
+     * it. A client passed to {@link #client(UnifiedJedis)} is checked only if it is a {@code
+     * JedisPooled}.
+     *
+     * @param detect false to compare versions as stored, for servers whose data never outlives the
+     *     process (no persistence, no replicas)
+     * @return this builder
+     */
+    public Builder detectRestarts(boolean detect) {
+      this.detectRestarts = detect;
+      return this;
+    }
+
+    /**
+     * Makes every invalidation (tag bump, lock, unlock, eviction) wait until {@code replicas}
+     * replicas have it ({@code WAIT} on the connection that sent it), so that a failover to a
+     * replica cannot lose it. An invalidation that is not acknowledged in time fails like an
+     * unreachable server: its tags bypass the cache and it is retried (and under strict
+     * invalidation the caller is told). Off by default (0). Not available for a Redis Cluster, or
+     * for a client passed to {@link #client(UnifiedJedis)} that is not a {@code JedisPooled}.
+     *
+     * @param replicas replicas that must acknowledge, 0 for none
+     * @param timeout how long to wait for them, 1 ms to 1 min
+     * @return this builder
+     */
+    public Builder awaitReplicas(int replicas, Duration timeout) {
+      if (replicas < 0) {
+        throw new CacheConfigurationException("replicas must be 0 or more, was " + replicas);
+      }
+      this.awaitReplicaMillis = timeoutMillis("awaitReplicas timeout", timeout);
+      this.awaitReplicas = replicas;
+      return this;
+    }
+
+    /**
      * Builds the backend. Standalone and Sentinel connect lazily; a cluster connects now to learn
      * its slot map.
      *
@@ -785,19 +844,56 @@ public final class RedisBackend implements CacheBackend {
       pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
       switch (topology) {
         case CLIENT:
-          return new PooledStore(Objects.requireNonNull(client), false, null);
+          {
+            UnifiedJedis given = Objects.requireNonNull(client);
+            Pool<Connection> own =
+                given instanceof JedisPooled ? ((JedisPooled) given).getPool() : null;
+            if (own == null && (detectRestarts || awaitReplicas > 0)) {
+              if (awaitReplicas > 0) {
+                throw new CacheConfigurationException(
+                    "awaitReplicas needs the client's connections: pass a JedisPooled, not a "
+                        + given.getClass().getName());
+              }
+              LOG.warn(
+                  "a Redis server restarted from a snapshot cannot be detected through a {}: pass"
+                      + " a JedisPooled or build the backend from an address",
+                  given.getClass().getName());
+            }
+            return new PooledStore(
+                given,
+                false,
+                own,
+                own != null ? own::getResource : null,
+                detectRestarts,
+                awaitReplicas,
+                awaitReplicaMillis);
+          }
         case SENTINEL:
-          return new PooledStore(
-              new JedisSentineled(masterName, clientConfig(true), pool, nodes, sentinelConfig()),
-              true,
-              null);
+          {
+            SentineledConnectionProvider provider =
+                new SentineledConnectionProvider(
+                    masterName, clientConfig(true), pool, nodes, sentinelConfig());
+            return new PooledStore(
+                new JedisSentineled(provider),
+                true,
+                null,
+                provider::getConnection,
+                detectRestarts,
+                awaitReplicas,
+                awaitReplicaMillis);
+          }
         case CLUSTER:
+          if (awaitReplicas > 0) {
+            throw new CacheConfigurationException(
+                "awaitReplicas is not available for a Redis Cluster");
+          }
           try {
             return new ClusterStore(
                 new ClusterConnectionProvider(nodes, clientConfig(false), pool),
                 clusterMaxAttempts,
                 Duration.ofMillis(
-                    (clusterMaxAttempts + 1) * (readTimeoutMillis + connectTimeoutMillis)));
+                    (clusterMaxAttempts + 1) * (readTimeoutMillis + connectTimeoutMillis)),
+                detectRestarts);
           } catch (JedisException e) {
             throw new CacheBackendException(
                 "cannot learn the slot map from cluster nodes " + nodes + ": " + e.getMessage(), e);
@@ -806,7 +902,14 @@ public final class RedisBackend implements CacheBackend {
         default:
           PooledConnectionProvider provider =
               new PooledConnectionProvider(server, clientConfig(true), pool);
-          return new PooledStore(new UnifiedJedis(provider), true, provider.getPool());
+          return new PooledStore(
+              new UnifiedJedis(provider),
+              true,
+              provider.getPool(),
+              provider::getConnection,
+              detectRestarts,
+              awaitReplicas,
+              awaitReplicaMillis);
       }
     }
 

@@ -74,4 +74,22 @@ class RedisBackendBuilderTest {
         .isInstanceOf(CacheConfigurationException.class)
         .hasMessageContaining("5");
   }
+
+  @Test
+  void awaitReplicas_badCountOrTopology_isRejectedNamingIt() {
+    assertThatThrownBy(() -> RedisBackend.builder().awaitReplicas(-1, Duration.ofMillis(50)))
+        .isInstanceOf(CacheConfigurationException.class)
+        .hasMessageContaining("was -1");
+    assertThatThrownBy(() -> RedisBackend.builder().awaitReplicas(1, Duration.ZERO))
+        .hasMessageContaining("PT0S");
+    // A cluster is asked for its slot map only after the settings were checked.
+    assertThatThrownBy(
+            () ->
+                RedisBackend.builder()
+                    .cluster(List.of("127.0.0.1:1"))
+                    .awaitReplicas(1, Duration.ofMillis(50))
+                    .build())
+        .isInstanceOf(CacheConfigurationException.class)
+        .hasMessageContaining("awaitReplicas is not available for a Redis Cluster");
+  }
 }

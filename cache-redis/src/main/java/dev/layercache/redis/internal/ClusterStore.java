@@ -45,6 +45,8 @@ public final class ClusterStore implements RedisStore {
   private final ClusterConnectionProvider provider;
   private final JedisCluster cluster;
   private final ClusterCommandObjects commands = new ClusterCommandObjects();
+  private final Incarnations incarnations = new Incarnations();
+  private final boolean detectRestarts;
   private final ThreadPoolExecutor nodeCalls;
 
   /**
@@ -53,10 +55,16 @@ public final class ClusterStore implements RedisStore {
    * @param provider the cluster connection provider, owned by this store from now on
    * @param maxAttempts attempts for a command that is redirected or fails to connect
    * @param maxRetryDuration overall time limit for those attempts
+   * @param detectRestarts whether versions count only within the node incarnation that answered
+   *     them ({@link Incarnations})
    */
   public ClusterStore(
-      ClusterConnectionProvider provider, int maxAttempts, Duration maxRetryDuration) {
+      ClusterConnectionProvider provider,
+      int maxAttempts,
+      Duration maxRetryDuration,
+      boolean detectRestarts) {
     this.provider = provider;
+    this.detectRestarts = detectRestarts;
     this.cluster = new JedisCluster(provider, maxAttempts, maxRetryDuration);
     AtomicInteger threads = new AtomicInteger();
     // Node groups beyond the first run here; when all threads are busy the caller runs the group
@@ -77,7 +85,7 @@ public final class ClusterStore implements RedisStore {
   }
 
   @Override
-  public List<byte @Nullable []> fetch(
+  public Replies fetch(
       List<byte[]> entryKeys,
       List<byte[]> tagKeys,
       boolean[] create,
@@ -101,35 +109,36 @@ public final class ClusterStore implements RedisStore {
         batch.add(KeyedCommand.of(key, commands.get(key)));
       }
     }
-    Object[] replies = execute(batch);
+    long[] folds = new long[batch.size()];
+    Object[] replies = execute(batch, folds);
     List<byte @Nullable []> values = new ArrayList<>(replies.length);
     for (int i = 0; i < replies.length; i++) {
       boolean scripted = i >= entryKeys.size() && create[i - entryKeys.size()];
       values.add(scripted ? PooledStore.values(replies[i], 1).get(0) : (byte[]) replies[i]);
     }
-    return values;
+    return Replies.of(values, folds);
   }
 
   @Override
-  public List<byte @Nullable []> createVersions(
-      List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
+  public Replies createVersions(List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
     boolean[] create = new boolean[tagKeys.size()];
     Arrays.fill(create, true);
     return fetch(List.of(), tagKeys, create, () -> freshVersion, tagTtlMillis);
   }
 
   @Override
-  public List<byte @Nullable []> get(List<byte[]> keys) {
+  public Replies get(List<byte[]> keys) {
     List<KeyedCommand> batch = new ArrayList<>(keys.size());
     for (byte[] key : keys) {
       batch.add(KeyedCommand.of(key, commands.get(key)));
     }
-    Object[] replies = execute(batch);
+    long[] folds = new long[batch.size()];
+    Object[] replies = execute(batch, folds);
     List<byte @Nullable []> values = new ArrayList<>(replies.length);
     for (Object reply : replies) {
       values.add((byte[]) reply);
     }
-    return values;
+    return Replies.of(values, folds);
   }
 
   @Override
@@ -144,7 +153,7 @@ public final class ClusterStore implements RedisStore {
     for (byte[] key : entryKeys) {
       batch.add(KeyedCommand.of(key, commands.unlink(key)));
     }
-    execute(batch);
+    execute(batch, null);
   }
 
   @Override
@@ -154,7 +163,7 @@ public final class ClusterStore implements RedisStore {
     for (byte[] key : tagKeys) {
       batch.add(script(script, key, argv));
     }
-    execute(batch);
+    execute(batch, null);
   }
 
   @Override
@@ -174,8 +183,14 @@ public final class ClusterStore implements RedisStore {
         key, commands.evalsha(s.sha1(), keys, argList), commands.eval(s.body(), keys, argList));
   }
 
-  /** Runs a batch: one pipeline per node, nodes in parallel, redirected commands one by one. */
-  private Object[] execute(List<KeyedCommand> batch) {
+  /**
+   * Runs a batch: one pipeline per node, nodes in parallel, redirected commands one by one.
+   *
+   * @param folds where not null, receives per command the fold of the node incarnation that
+   *     answered it ({@link Incarnations}); a redirected command's node is not known, so its fold
+   *     matches nothing stored
+   */
+  private Object[] execute(List<KeyedCommand> batch, long @Nullable [] folds) {
     Map<HostAndPort, List<Integer>> byNode = new LinkedHashMap<>();
     for (int i = 0; i < batch.size(); i++) {
       HostAndPort node = provider.getNode(JedisClusterCRC16.getSlot(batch.get(i).key));
@@ -197,13 +212,14 @@ public final class ClusterStore implements RedisStore {
         first = group;
       } else {
         others.add(
-            nodeCalls.submit(() -> pipeline(group.getKey(), group.getValue(), batch, replies)));
+            nodeCalls.submit(
+                () -> pipeline(group.getKey(), group.getValue(), batch, replies, folds)));
       }
     }
     RuntimeException failure = null;
     if (first != null) {
       try {
-        pipeline(first.getKey(), first.getValue(), batch, replies);
+        pipeline(first.getKey(), first.getValue(), batch, replies, folds);
       } catch (RuntimeException e) {
         failure = e;
       }
@@ -236,14 +252,27 @@ public final class ClusterStore implements RedisStore {
         // A key of another type, planted by another client, reads as absent (as in MGET); the
         // next write of an entry replaces it, and the version scripts replace such versions.
         replies[i] = PooledStore.isWrongType(e) ? null : retryAlone(batch.get(i), e);
+        if (folds != null && detectRestarts && !PooledStore.isWrongType(e)) {
+          folds[i] = Incarnations.unknown();
+        }
       }
     }
     return replies;
   }
 
   private void pipeline(
-      HostAndPort node, List<Integer> indexes, List<KeyedCommand> batch, Object[] replies) {
+      HostAndPort node,
+      List<Integer> indexes,
+      List<KeyedCommand> batch,
+      Object[] replies,
+      long @Nullable [] folds) {
     try (Connection connection = provider.getConnection(node)) {
+      if (folds != null) {
+        long fold = detectRestarts ? incarnations.of(connection) : Incarnations.UNCHECKED;
+        for (int i : indexes) {
+          folds[i] = fold;
+        }
+      }
       Pipeline pipeline = new Pipeline(connection);
       List<Response<?>> responses = new ArrayList<>(indexes.size());
       for (int i : indexes) {

@@ -1,17 +1,21 @@
 package dev.layercache.redis.internal;
 
+import dev.layercache.CacheBackendException;
 import dev.layercache.spi.TagVersions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.BuilderFactory;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -33,14 +37,25 @@ import redis.clients.jedis.util.Pool;
  * would pay it on every request. Servers older than Redis 7.0 reject {@code NX} together with
  * {@code GET}; the first such reply switches the store to the {@link RedisScripts#READ} script for
  * good.
+ *
+ * <p>Where the store can take connections from the pool itself, every read says which server
+ * incarnation answered it ({@link Incarnations}), and invalidations can wait for replicas to
+ * acknowledge them ({@code WAIT}) on the connection that sent them.
  */
 public final class PooledStore implements RedisStore {
   private static final String SYNTAX_ERROR = "ERR syntax error";
   private static final String OUT_OF_MEMORY = "OOM";
 
+  private static final CommandObjects COMMANDS = new CommandObjects();
+
   private final UnifiedJedis jedis;
   private final boolean ownsClient;
   private final @Nullable Pool<Connection> pool;
+  private final @Nullable Supplier<Connection> connections;
+  private final @Nullable Supplier<Connection> checkedReads;
+  private final Incarnations incarnations = new Incarnations();
+  private final int awaitReplicas;
+  private final long awaitMillis;
   private volatile boolean scriptedReads;
 
   /**
@@ -51,11 +66,32 @@ public final class PooledStore implements RedisStore {
    * @param ownsClient whether {@link #close()} closes the client
    * @param pool the client's pool, to drop idle connections after a connection failure; null if
    *     unknown
+   * @param connections borrows a connection of the client's pool (closing it returns it); null if
+   *     the store cannot
+   * @param detectRestarts whether reads go over {@code connections} to tell the incarnation that
+   *     answered; false (or no {@code connections}) to read through the client, with no such check
+   * @param awaitReplicas replicas that must acknowledge each invalidation ({@code WAIT}), 0 for
+   *     none; more than 0 needs {@code connections}
+   * @param awaitMillis how long an invalidation waits for them
    */
-  public PooledStore(UnifiedJedis jedis, boolean ownsClient, @Nullable Pool<Connection> pool) {
+  public PooledStore(
+      UnifiedJedis jedis,
+      boolean ownsClient,
+      @Nullable Pool<Connection> pool,
+      @Nullable Supplier<Connection> connections,
+      boolean detectRestarts,
+      int awaitReplicas,
+      long awaitMillis) {
+    if (awaitReplicas > 0 && connections == null) {
+      throw new IllegalArgumentException("waiting for replicas needs the client's connections");
+    }
     this.jedis = jedis;
     this.ownsClient = ownsClient;
     this.pool = pool;
+    this.connections = connections;
+    this.checkedReads = detectRestarts ? connections : null;
+    this.awaitReplicas = awaitReplicas;
+    this.awaitMillis = awaitMillis;
   }
 
   /** Makes every later read run the {@link RedisScripts#READ} script. */
@@ -64,7 +100,7 @@ public final class PooledStore implements RedisStore {
   }
 
   @Override
-  public List<byte @Nullable []> fetch(
+  public Replies fetch(
       List<byte[]> entryKeys,
       List<byte[]> tagKeys,
       boolean[] create,
@@ -89,7 +125,7 @@ public final class PooledStore implements RedisStore {
     }
     if (creating == 0) {
       // Every version is known: the MGET's reply is the entries, then the versions, in order.
-      return read.isEmpty() ? List.of() : get(read);
+      return read.isEmpty() ? Replies.of(List.of(), Incarnations.UNCHECKED) : get(read);
     }
     byte[] freshVersion = freshVersions.get();
     SetParams params = SetParams.setParams().nx();
@@ -99,18 +135,31 @@ public final class PooledStore implements RedisStore {
     }
     Response<List<byte[]>> many = null;
     List<Response<byte[]>> created = new ArrayList<>(creating);
-    try (AbstractPipeline p = jedis.pipelined()) {
-      if (!read.isEmpty()) {
-        many = p.mget(read.toArray(new byte[0][]));
+    long fold = Incarnations.UNCHECKED;
+    Connection c = null;
+    try {
+      Supplier<Connection> source = checkedReads;
+      if (source != null) {
+        c = source.get();
+        fold = incarnations.of(c);
       }
-      for (int i = 0; i < tagKeys.size(); i++) {
-        if (create[i]) {
-          created.add(p.setGet(tagKeys.get(i), freshVersion, params));
+      try (AbstractPipeline p = c == null ? jedis.pipelined() : new Pipeline(c)) {
+        if (!read.isEmpty()) {
+          many = p.mget(read.toArray(new byte[0][]));
         }
+        for (int i = 0; i < tagKeys.size(); i++) {
+          if (create[i]) {
+            created.add(p.setGet(tagKeys.get(i), freshVersion, params));
+          }
+        }
+        p.sync();
       }
-      p.sync();
     } catch (JedisConnectionException e) {
       throw dropIdle(e);
+    } finally {
+      if (c != null) {
+        c.close();
+      }
     }
     List<byte @Nullable []> got = many == null ? List.of() : many.get();
     List<byte @Nullable []> values = new ArrayList<>(n + tagKeys.size());
@@ -159,12 +208,16 @@ public final class PooledStore implements RedisStore {
       for (int tag : unreadable) {
         keys.add(tagKeys.get(tag));
       }
-      List<byte @Nullable []> again = get(keys);
+      Replies again = get(keys);
+      if (again.fold(0) != fold) {
+        // Another incarnation answered the second read: neither reply can be trusted alone.
+        throw new JedisConnectionException("the Redis server changed during a read");
+      }
       for (int u = 0; u < keys.size(); u++) {
-        values.set(n + unreadable.get(u), again.get(u));
+        values.set(n + unreadable.get(u), again.values().get(u));
       }
     }
-    return values;
+    return Replies.of(values, fold);
   }
 
   /**
@@ -176,12 +229,11 @@ public final class PooledStore implements RedisStore {
   }
 
   @Override
-  public List<byte @Nullable []> createVersions(
-      List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
+  public Replies createVersions(List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
     return scripted(List.of(), tagKeys, freshVersion, tagTtlMillis);
   }
 
-  private List<byte @Nullable []> scripted(
+  private Replies scripted(
       List<byte[]> entryKeys, List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis) {
     List<byte[]> keys;
     if (entryKeys.isEmpty()) {
@@ -194,7 +246,23 @@ public final class PooledStore implements RedisStore {
       keys.addAll(tagKeys);
     }
     List<byte[]> args = Arrays.asList(count(entryKeys.size()), freshVersion, tagTtlMillis);
-    return values(run(RedisScripts.READ, keys, args), keys.size());
+    Supplier<Connection> source = checkedReads;
+    if (source == null) {
+      return Replies.of(
+          values(run(RedisScripts.READ, keys, args), keys.size()), Incarnations.UNCHECKED);
+    }
+    try (Connection c = source.get()) {
+      long fold = incarnations.of(c);
+      Object reply;
+      try {
+        reply = c.executeCommand(COMMANDS.evalsha(RedisScripts.READ.sha1(), keys, args));
+      } catch (JedisNoScriptException e) {
+        reply = c.executeCommand(COMMANDS.eval(RedisScripts.READ.body(), keys, args));
+      }
+      return Replies.of(values(reply, keys.size()), fold);
+    } catch (JedisConnectionException e) {
+      throw dropIdle(e);
+    }
   }
 
   /**
@@ -210,9 +278,16 @@ public final class PooledStore implements RedisStore {
   }
 
   @Override
-  public List<byte @Nullable []> get(List<byte[]> keys) {
+  public Replies get(List<byte[]> keys) {
+    Supplier<Connection> source = checkedReads;
     try {
-      return jedis.executeCommand(mget(keys));
+      if (source == null) {
+        return Replies.of(jedis.executeCommand(mget(keys)), Incarnations.UNCHECKED);
+      }
+      try (Connection c = source.get()) {
+        long fold = incarnations.of(c);
+        return Replies.of(c.executeCommand(mget(keys)), fold);
+      }
     } catch (JedisConnectionException e) {
       throw dropIdle(e);
     }
@@ -251,6 +326,9 @@ public final class PooledStore implements RedisStore {
   }
 
   private Object run(RedisScripts script, List<byte[]> keys, List<byte[]> args) {
+    if (awaitReplicas > 0 && script != RedisScripts.READ) {
+      return runAcknowledged(script, keys, args);
+    }
     try {
       try {
         return jedis.evalsha(script.sha1(), keys, args);
@@ -261,6 +339,58 @@ public final class PooledStore implements RedisStore {
     } catch (JedisConnectionException e) {
       throw dropIdle(e);
     }
+  }
+
+  /**
+   * Runs a script that changes versions, then {@code WAIT}s on the same connection until enough
+   * replicas have it: a failover to a replica cannot then lose the invalidation.
+   *
+   * @throws CacheBackendException if fewer replicas acknowledged it in time: the core keeps the
+   *     invalidation undelivered and retries it
+   */
+  private Object runAcknowledged(RedisScripts script, List<byte[]> keys, List<byte[]> args) {
+    try (Connection c = Objects.requireNonNull(connections).get()) {
+      Object reply;
+      long replicas;
+      Response<Object> r;
+      Response<Long> acknowledged;
+      // WAIT may block for its whole timeout: the reply must not time out the read first.
+      int readTimeout = c.getSoTimeout();
+      c.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout + awaitMillis));
+      try (Pipeline p = new Pipeline(c)) {
+        r = p.appendCommand(COMMANDS.evalsha(script.sha1(), keys, args));
+        acknowledged = p.appendCommand(waitFor(awaitReplicas, awaitMillis));
+        p.sync();
+      }
+      try {
+        reply = r.get();
+        replicas = acknowledged.get();
+      } catch (JedisNoScriptException e) {
+        // The server restarted or flushed its script cache; EVAL loads the script again.
+        reply = c.executeCommand(COMMANDS.eval(script.body(), keys, args));
+        replicas = c.executeCommand(waitFor(awaitReplicas, awaitMillis));
+      } finally {
+        c.setSoTimeout(readTimeout);
+      }
+      if (replicas < awaitReplicas) {
+        throw new CacheBackendException(
+            "invalidation reached "
+                + replicas
+                + " of "
+                + awaitReplicas
+                + " replicas within "
+                + awaitMillis
+                + " ms");
+      }
+      return reply;
+    } catch (JedisConnectionException e) {
+      throw dropIdle(e);
+    }
+  }
+
+  private static CommandObject<Long> waitFor(int replicas, long millis) {
+    return new CommandObject<>(
+        new CommandArguments(Protocol.Command.WAIT).add(replicas).add(millis), BuilderFactory.LONG);
   }
 
   /**

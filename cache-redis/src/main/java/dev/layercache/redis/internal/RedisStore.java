@@ -2,12 +2,12 @@ package dev.layercache.redis.internal;
 
 import java.util.List;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Raw byte operations of the Redis backend, one implementation per topology. Keys and values are
- * bytes; nothing here knows about entries or the invalidation protocol beyond the two scripts of
- * {@link RedisScripts}. Implementations are thread-safe and throw Jedis runtime exceptions.
+ * bytes; nothing here knows about entries or the invalidation protocol beyond the scripts of {@link
+ * RedisScripts}. Reads say which server incarnation answered ({@link Replies}), so that versions
+ * count only within it. Implementations are thread-safe and throw Jedis runtime exceptions.
  */
 public interface RedisStore extends AutoCloseable {
 
@@ -27,7 +27,7 @@ public interface RedisStore extends AutoCloseable {
    * @param tagTtlMillis decimal text of the version TTL in milliseconds, {@code 0} for none
    * @return the values of the entry keys, then of the tag keys; null where absent
    */
-  List<byte @Nullable []> fetch(
+  Replies fetch(
       List<byte[]> entryKeys,
       List<byte[]> tagKeys,
       boolean[] create,
@@ -43,8 +43,7 @@ public interface RedisStore extends AutoCloseable {
    * @param tagTtlMillis decimal text of the version TTL in milliseconds, {@code 0} for none
    * @return the versions now stored, null where creating was refused (no memory)
    */
-  List<byte @Nullable []> createVersions(
-      List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis);
+  Replies createVersions(List<byte[]> tagKeys, byte[] freshVersion, byte[] tagTtlMillis);
 
   /**
    * Reads keys as they are.
@@ -52,7 +51,7 @@ public interface RedisStore extends AutoCloseable {
    * @param keys the keys
    * @return their values in the same order, null where absent
    */
-  List<byte @Nullable []> get(List<byte[]> keys);
+  Replies get(List<byte[]> keys);
 
   /**
    * Gives each tag version a value never used before, then deletes the entry keys.
