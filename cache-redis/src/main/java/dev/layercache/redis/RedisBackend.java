@@ -6,6 +6,7 @@ import dev.layercache.CacheBackendException;
 import dev.layercache.CacheConfigurationException;
 import dev.layercache.redis.internal.ClusterStore;
 import dev.layercache.redis.internal.Incarnations;
+import dev.layercache.redis.internal.JedisVersion;
 import dev.layercache.redis.internal.PooledStore;
 import dev.layercache.redis.internal.RedisScripts;
 import dev.layercache.redis.internal.RedisStore;
@@ -35,9 +36,6 @@ import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
@@ -478,19 +476,19 @@ public final class RedisBackend implements CacheBackend {
     }
 
     /**
-     * Uses a client the application already has (a {@code JedisPooled} or {@code JedisSentineled}),
-     * sharing its pool. Its own settings apply; the connection, TLS, timeout and pool settings of
-     * this builder are ignored, and closing the backend leaves it open. For a cluster use {@link
-     * #cluster(List)}.
+     * Uses a client the application already has (a {@code JedisPooled} or {@code JedisSentineled},
+     * or a {@code RedisClient} or {@code RedisSentinelClient} from Jedis 7.2 on), sharing its pool.
+     * Its own settings apply; the connection, TLS, timeout and pool settings of this builder are
+     * ignored, and closing the backend leaves it open. For a cluster use {@link #cluster(List)}.
      *
      * @param client a pooled, non-cluster client
      * @return this builder
      */
     public Builder client(UnifiedJedis client) {
       Objects.requireNonNull(client, "client");
-      if (client instanceof JedisCluster) {
+      if (isCluster(client)) {
         throw new CacheConfigurationException(
-            "client " + client + " is a JedisCluster; use cluster(seedNodes) instead");
+            "client " + client + " is a cluster client; use cluster(seedNodes) instead");
       }
       this.client = client;
       topology = Topology.CLIENT;
@@ -811,10 +809,12 @@ public final class RedisBackend implements CacheBackend {
      * its slot map.
      *
      * @return a new backend
-     * @throws CacheConfigurationException if the settings contradict each other
+     * @throws CacheConfigurationException if the settings contradict each other, or the Jedis on
+     *     the class path is outside the supported range (6.0 to 8.x)
      * @throws CacheBackendException if no cluster node answers
      */
     public RedisBackend build() {
+      JedisVersion.check();
       if (topology == Topology.CLUSTER && database != 0) {
         throw new CacheConfigurationException(
             "a Redis Cluster has only database 0, database was " + database);
@@ -846,38 +846,35 @@ public final class RedisBackend implements CacheBackend {
         case CLIENT:
           {
             UnifiedJedis given = Objects.requireNonNull(client);
-            Pool<Connection> own =
-                given instanceof JedisPooled ? ((JedisPooled) given).getPool() : null;
-            if (own == null && (detectRestarts || awaitReplicas > 0)) {
+            Pool<Connection> own = poolOf(given);
+            if (own == null) {
               if (awaitReplicas > 0) {
                 throw new CacheConfigurationException(
-                    "awaitReplicas needs the client's connections: pass a JedisPooled, not a "
+                    "awaitReplicas needs the client's connections: pass a client with a pool"
+                        + " (JedisPooled, RedisClient), not a "
                         + given.getClass().getName());
               }
-              LOG.warn(
-                  "a Redis server restarted from a snapshot cannot be detected through a {}: pass"
-                      + " a JedisPooled or build the backend from an address",
-                  given.getClass().getName());
+              if (detectRestarts) {
+                LOG.warn(
+                    "a Redis server restarted from a snapshot cannot be detected through a {}:"
+                        + " pass a client with a pool (JedisPooled, RedisClient) or build the"
+                        + " backend from an address",
+                    given.getClass().getName());
+              }
+              return PooledStore.overClient(given);
             }
-            return new PooledStore(
-                given,
-                false,
-                own,
-                own != null ? own::getResource : null,
-                detectRestarts,
-                awaitReplicas,
-                awaitReplicaMillis);
+            return PooledStore.overConnections(
+                own::getResource, own, null, detectRestarts, awaitReplicas, awaitReplicaMillis);
           }
         case SENTINEL:
           {
             SentineledConnectionProvider provider =
                 new SentineledConnectionProvider(
                     masterName, clientConfig(true), pool, nodes, sentinelConfig());
-            return new PooledStore(
-                new JedisSentineled(provider),
-                true,
-                null,
+            return PooledStore.overConnections(
                 provider::getConnection,
+                null,
+                provider,
                 detectRestarts,
                 awaitReplicas,
                 awaitReplicaMillis);
@@ -902,14 +899,38 @@ public final class RedisBackend implements CacheBackend {
         default:
           PooledConnectionProvider provider =
               new PooledConnectionProvider(server, clientConfig(true), pool);
-          return new PooledStore(
-              new UnifiedJedis(provider),
-              true,
-              provider.getPool(),
+          return PooledStore.overConnections(
               provider::getConnection,
+              provider.getPool(),
+              provider,
               detectRestarts,
               awaitReplicas,
               awaitReplicaMillis);
+      }
+    }
+
+    /** A cluster client by its class (Jedis 6 to 8 name it differently). */
+    private static boolean isCluster(UnifiedJedis client) {
+      for (Class<?> c = client.getClass(); c != null; c = c.getSuperclass()) {
+        if (c.getName().equals("redis.clients.jedis.JedisCluster")
+            || c.getName().equals("redis.clients.jedis.RedisClusterClient")) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * The pool of a client that has one ({@code JedisPooled} up to Jedis 7, {@code RedisClient}
+     * from 7.2 on: both have a public {@code getPool()}), or null.
+     */
+    @SuppressWarnings("unchecked")
+    private static @Nullable Pool<Connection> poolOf(UnifiedJedis client) {
+      try {
+        Object pool = client.getClass().getMethod("getPool").invoke(client);
+        return pool instanceof Pool<?> ? (Pool<Connection>) pool : null;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null;
       }
     }
 
@@ -935,6 +956,9 @@ public final class RedisBackend implements CacheBackend {
       return withTls(c).build();
     }
 
+    // The TLS setters are deprecated in Jedis 8 for SslOptions, which does not take an
+    // SSLSocketFactory; they still work in every version the backend supports.
+    @SuppressWarnings("deprecation")
     private DefaultJedisClientConfig.Builder withTls(DefaultJedisClientConfig.Builder c) {
       if (!tls) {
         return c;

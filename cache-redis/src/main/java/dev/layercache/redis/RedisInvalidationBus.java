@@ -1,6 +1,8 @@
 package dev.layercache.redis;
 
 import dev.layercache.CacheConfigurationException;
+import dev.layercache.redis.internal.Commands;
+import dev.layercache.redis.internal.JedisVersion;
 import dev.layercache.spi.InvalidationBus;
 import dev.layercache.spi.InvalidationMessage;
 import java.net.URI;
@@ -19,7 +21,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
@@ -48,7 +50,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
   private final JedisClientConfig config;
   private final byte[] channel;
   private final long pingMillis;
-  private final JedisPooled publisher;
+  private final PooledConnectionProvider publisher;
   private final ScheduledExecutorService watchdog;
   private volatile boolean closed;
   private volatile @Nullable Connection subscription;
@@ -60,7 +62,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
     this.config = config;
     this.channel = b.channel.getBytes(StandardCharsets.UTF_8);
     this.pingMillis = b.pingInterval.toMillis();
-    this.publisher = new JedisPooled(address, config);
+    this.publisher = new PooledConnectionProvider(address, config);
     this.watchdog =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -81,7 +83,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
   @Override
   public void publish(InvalidationMessage message) {
-    publisher.publish(channel, message.toBytes());
+    try (Connection c = publisher.getConnection()) {
+      c.executeCommand(Commands.SERVER.publish(channel, message.toBytes()));
+    }
   }
 
   @Override
@@ -308,7 +312,10 @@ public final class RedisInvalidationBus implements InvalidationBus {
      *
      * @return the bus
      */
+    // The TLS setters are deprecated in Jedis 8; they work in every supported version.
+    @SuppressWarnings("deprecation")
     public RedisInvalidationBus build() {
+      JedisVersion.check();
       if (uri == null) {
         throw new CacheConfigurationException("RedisInvalidationBus needs a uri");
       }

@@ -5,7 +5,6 @@ import dev.layercache.spi.CacheBackend;
 import dev.layercache.testkit.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -13,11 +12,11 @@ import redis.clients.jedis.UnifiedJedis;
  * backend contract: the near level changes nothing a single process can observe.
  */
 class NearCacheContractIT extends RedisContractTest {
-  private static JedisPooled admin;
+  private static UnifiedJedis admin;
 
   @BeforeAll
   static void connect() {
-    admin = new JedisPooled(java.net.URI.create(TestServers.redisUri()));
+    admin = AdminClients.pooled(java.net.URI.create(TestServers.redisUri()));
   }
 
   @AfterAll

@@ -4,16 +4,15 @@ import dev.layercache.spi.CacheBackend;
 import dev.layercache.testkit.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The Redis backend against one real server passes the backend contract. */
 class RedisBackendContractIT extends RedisContractTest {
-  private static JedisPooled admin;
+  private static UnifiedJedis admin;
 
   @BeforeAll
   static void connect() {
-    admin = new JedisPooled(java.net.URI.create(TestServers.redisUri()));
+    admin = AdminClients.pooled(java.net.URI.create(TestServers.redisUri()));
   }
 
   @AfterAll

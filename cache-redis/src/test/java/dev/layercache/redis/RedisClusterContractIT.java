@@ -10,6 +10,7 @@ import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The Redis backend against a real three-master Redis Cluster passes the backend contract. */
+@SuppressWarnings("deprecation") // JedisCluster: its replacement is not in Jedis 6
 class RedisClusterContractIT extends RedisContractTest {
   private static RedisTestCluster cluster;
   private static JedisCluster admin;

@@ -20,6 +20,7 @@ import redis.clients.jedis.JedisCluster;
  * Round trips per operation on a three-master Redis Cluster, counted by each master (see {@link
  * ServerTraffic}): at most one request per node, and hits read only with plain {@code GET}s.
  */
+@SuppressWarnings("deprecation") // JedisCluster: its replacement is not in Jedis 6
 class RedisClusterRoundTripsIT {
   /**
    * Timeouts far above what a busy machine takes: a call that times out is retried or falls back,

@@ -5,19 +5,18 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The Redis backend reaching a real master through a real sentinel passes the backend contract. */
 class RedisSentinelContractIT extends RedisContractTest {
   @TempDir static Path dir;
   private static RedisTestSentinel servers;
-  private static JedisPooled admin;
+  private static UnifiedJedis admin;
 
   @BeforeAll
   static void start() {
     servers = RedisTestSentinel.start(dir, 0);
-    admin = new JedisPooled(servers.firstMaster().host(), servers.firstMaster().port());
+    admin = AdminClients.pooled(servers.firstMaster().host(), servers.firstMaster().port());
   }
 
   @AfterAll

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.ClusterCommandObjects;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
@@ -25,7 +24,6 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
-import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -41,10 +39,12 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * through {@link JedisCluster}, which follows redirections and refreshes its slot map. Everything
  * else surfaces as an exception, which the core treats as a miss.
  */
+// JedisCluster is deprecated in Jedis 8; its replacement does not exist in Jedis 6, which
+// the backend supports, and both route and redirect the same way.
+@SuppressWarnings("deprecation")
 public final class ClusterStore implements RedisStore {
   private final ClusterConnectionProvider provider;
   private final JedisCluster cluster;
-  private final ClusterCommandObjects commands = new ClusterCommandObjects();
   private final Incarnations incarnations = new Incarnations();
   private final boolean detectRestarts;
   private final ThreadPoolExecutor nodeCalls;
@@ -96,7 +96,7 @@ public final class ClusterStore implements RedisStore {
     // script, which creates it when absent.
     List<KeyedCommand> batch = new ArrayList<>(entryKeys.size() + tagKeys.size());
     for (byte[] key : entryKeys) {
-      batch.add(KeyedCommand.of(key, commands.get(key)));
+      batch.add(KeyedCommand.of(key, Commands.CLUSTER.get(key)));
     }
     for (int i = 0; i < tagKeys.size(); i++) {
       byte[] key = tagKeys.get(i);
@@ -106,7 +106,7 @@ public final class ClusterStore implements RedisStore {
         }
         batch.add(script(RedisScripts.READ, key, PooledStore.count(0), freshVersion, tagTtlMillis));
       } else {
-        batch.add(KeyedCommand.of(key, commands.get(key)));
+        batch.add(KeyedCommand.of(key, Commands.CLUSTER.get(key)));
       }
     }
     long[] folds = new long[batch.size()];
@@ -130,7 +130,7 @@ public final class ClusterStore implements RedisStore {
   public Replies get(List<byte[]> keys) {
     List<KeyedCommand> batch = new ArrayList<>(keys.size());
     for (byte[] key : keys) {
-      batch.add(KeyedCommand.of(key, commands.get(key)));
+      batch.add(KeyedCommand.of(key, Commands.CLUSTER.get(key)));
     }
     long[] folds = new long[batch.size()];
     Object[] replies = execute(batch, folds);
@@ -151,7 +151,7 @@ public final class ClusterStore implements RedisStore {
     // Bumps and deletes may run on different nodes at the same time: both are done before this
     // returns, and an entry written in between carries the old version, so it is never served.
     for (byte[] key : entryKeys) {
-      batch.add(KeyedCommand.of(key, commands.unlink(key)));
+      batch.add(KeyedCommand.of(key, Commands.CLUSTER.unlink(key)));
     }
     execute(batch, null);
   }
@@ -168,19 +168,19 @@ public final class ClusterStore implements RedisStore {
 
   @Override
   public void set(byte[] key, byte[] value, long ttlMillis) {
-    cluster.set(key, value, SetParams.setParams().px(ttlMillis));
+    cluster.executeCommand(Commands.CLUSTER.setPx(key, value, ttlMillis));
   }
 
   @Override
   public void delete(byte[] key) {
-    cluster.unlink(key);
+    cluster.executeCommand(Commands.CLUSTER.unlink(key));
   }
 
   private KeyedCommand script(RedisScripts s, byte[] key, byte[]... args) {
     List<byte[]> keys = List.of(key);
     List<byte[]> argList = Arrays.asList(args);
     return new KeyedCommand(
-        key, commands.evalsha(s.sha1(), keys, argList), commands.eval(s.body(), keys, argList));
+        key, Commands.CLUSTER.evalsha(s, keys, argList), Commands.CLUSTER.eval(s, keys, argList));
   }
 
   /**
@@ -283,11 +283,23 @@ public final class ClusterStore implements RedisStore {
         Object reply;
         try {
           reply = responses.get(r).get();
+        } catch (JedisNoScriptException e) {
+          // The node has not seen the script yet (new or restarted): EVAL loads it, on the same
+          // connection, so the reply still comes from the incarnation this batch was folded with.
+          reply = runFallback(connection, batch.get(indexes.get(r)));
         } catch (JedisDataException e) {
           reply = e;
         }
         replies[indexes.get(r)] = reply;
       }
+    }
+  }
+
+  private static @Nullable Object runFallback(Connection connection, KeyedCommand command) {
+    try {
+      return connection.executeCommand(command.fallback);
+    } catch (JedisDataException e) {
+      return e;
     }
   }
 

@@ -9,25 +9,19 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.BuilderFactory;
-import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.CommandObject;
-import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
-import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.Pool;
 
 /**
- * A standalone server or a Sentinel-managed master, through one pooled Jedis client: every
- * operation is one command or one pipeline, so one round trip.
+ * A standalone server or a Sentinel-managed master, over connections borrowed from a Jedis pool:
+ * every operation is one command or one pipeline, so one round trip.
  *
  * <p>Reads are plain commands rather than a script: one {@code MGET} of the entries and of every
  * tag version the caller knows to exist, so a hit whose versions were read lately is one command,
@@ -38,60 +32,76 @@ import redis.clients.jedis.util.Pool;
  * {@code GET}; the first such reply switches the store to the {@link RedisScripts#READ} script for
  * good.
  *
- * <p>Where the store can take connections from the pool itself, every read says which server
- * incarnation answered it ({@link Incarnations}), and invalidations can wait for replicas to
- * acknowledge them ({@code WAIT}) on the connection that sent them.
+ * <p>Every read says which server incarnation answered it ({@link Incarnations}), and invalidations
+ * can wait for replicas to acknowledge them ({@code WAIT}) on the connection that sent them. A
+ * store over an application's client that does not lend its connections ({@link #overClient}) runs
+ * every command through the client: reads use the script (one round trip without a pipeline), and
+ * neither check is possible.
  */
 public final class PooledStore implements RedisStore {
   private static final String SYNTAX_ERROR = "ERR syntax error";
   private static final String OUT_OF_MEMORY = "OOM";
 
-  private static final CommandObjects COMMANDS = new CommandObjects();
-
-  private final UnifiedJedis jedis;
-  private final boolean ownsClient;
-  private final @Nullable Pool<Connection> pool;
   private final @Nullable Supplier<Connection> connections;
-  private final @Nullable Supplier<Connection> checkedReads;
+  private final @Nullable UnifiedJedis client;
+  private final @Nullable AutoCloseable owned;
+  private final @Nullable Pool<Connection> pool;
+  private final boolean detectRestarts;
   private final Incarnations incarnations = new Incarnations();
   private final int awaitReplicas;
   private final long awaitMillis;
   private volatile boolean scriptedReads;
 
-  /**
-   * Creates a store over a client.
-   *
-   * @param jedis a pooled client ({@code JedisPooled}, {@code JedisSentineled} or a {@code
-   *     UnifiedJedis} over a pooled provider)
-   * @param ownsClient whether {@link #close()} closes the client
-   * @param pool the client's pool, to drop idle connections after a connection failure; null if
-   *     unknown
-   * @param connections borrows a connection of the client's pool (closing it returns it); null if
-   *     the store cannot
-   * @param detectRestarts whether reads go over {@code connections} to tell the incarnation that
-   *     answered; false (or no {@code connections}) to read through the client, with no such check
-   * @param awaitReplicas replicas that must acknowledge each invalidation ({@code WAIT}), 0 for
-   *     none; more than 0 needs {@code connections}
-   * @param awaitMillis how long an invalidation waits for them
-   */
-  public PooledStore(
-      UnifiedJedis jedis,
-      boolean ownsClient,
-      @Nullable Pool<Connection> pool,
+  private PooledStore(
       @Nullable Supplier<Connection> connections,
+      @Nullable UnifiedJedis client,
+      @Nullable AutoCloseable owned,
+      @Nullable Pool<Connection> pool,
       boolean detectRestarts,
       int awaitReplicas,
       long awaitMillis) {
-    if (awaitReplicas > 0 && connections == null) {
-      throw new IllegalArgumentException("waiting for replicas needs the client's connections");
-    }
-    this.jedis = jedis;
-    this.ownsClient = ownsClient;
-    this.pool = pool;
     this.connections = connections;
-    this.checkedReads = detectRestarts ? connections : null;
+    this.client = client;
+    this.owned = owned;
+    this.pool = pool;
+    this.detectRestarts = detectRestarts && connections != null;
     this.awaitReplicas = awaitReplicas;
     this.awaitMillis = awaitMillis;
+    this.scriptedReads = connections == null;
+  }
+
+  /**
+   * A store over borrowed connections.
+   *
+   * @param connections borrows a connection of a pool (closing it returns it)
+   * @param pool the pool, to drop idle connections after a connection failure; null if unknown
+   * @param owned what {@link #close()} closes (the connection provider), null for nothing
+   * @param detectRestarts whether versions count only within the incarnation that answered
+   * @param awaitReplicas replicas that must acknowledge each invalidation ({@code WAIT}), 0 for
+   *     none
+   * @param awaitMillis how long an invalidation waits for them
+   * @return the store
+   */
+  public static PooledStore overConnections(
+      Supplier<Connection> connections,
+      @Nullable Pool<Connection> pool,
+      @Nullable AutoCloseable owned,
+      boolean detectRestarts,
+      int awaitReplicas,
+      long awaitMillis) {
+    return new PooledStore(
+        connections, null, owned, pool, detectRestarts, awaitReplicas, awaitMillis);
+  }
+
+  /**
+   * A store over a client the application owns and keeps open, whose connections it cannot borrow:
+   * no restart detection, no waiting for replicas.
+   *
+   * @param client the client
+   * @return the store
+   */
+  public static PooledStore overClient(UnifiedJedis client) {
+    return new PooledStore(null, client, null, null, false, 0, 0);
   }
 
   /** Makes every later read run the {@link RedisScripts#READ} script. */
@@ -128,38 +138,26 @@ public final class PooledStore implements RedisStore {
       return read.isEmpty() ? Replies.of(List.of(), Incarnations.UNCHECKED) : get(read);
     }
     byte[] freshVersion = freshVersions.get();
-    SetParams params = SetParams.setParams().nx();
     long ttl = TagVersions.parse(tagTtlMillis);
-    if (ttl > 0) {
-      params.px(ttl);
-    }
-    Response<List<byte[]>> many = null;
-    List<Response<byte[]>> created = new ArrayList<>(creating);
-    long fold = Incarnations.UNCHECKED;
-    Connection c = null;
-    try {
-      Supplier<Connection> source = checkedReads;
-      if (source != null) {
-        c = source.get();
-        fold = incarnations.of(c);
-      }
-      try (AbstractPipeline p = c == null ? jedis.pipelined() : new Pipeline(c)) {
+    Response<List<byte @Nullable []>> many = null;
+    List<Response<byte @Nullable []>> created = new ArrayList<>(creating);
+    long fold;
+    try (Connection c = Objects.requireNonNull(connections).get()) {
+      fold = foldOf(c);
+      try (Pipeline p = new Pipeline(c)) {
         if (!read.isEmpty()) {
-          many = p.mget(read.toArray(new byte[0][]));
+          many = p.appendCommand(Commands.SERVER.mget(read));
         }
         for (int i = 0; i < tagKeys.size(); i++) {
           if (create[i]) {
-            created.add(p.setGet(tagKeys.get(i), freshVersion, params));
+            created.add(
+                p.appendCommand(Commands.SERVER.setIfAbsentGet(tagKeys.get(i), freshVersion, ttl)));
           }
         }
         p.sync();
       }
     } catch (JedisConnectionException e) {
       throw dropIdle(e);
-    } finally {
-      if (c != null) {
-        c.close();
-      }
     }
     List<byte @Nullable []> got = many == null ? List.of() : many.get();
     List<byte @Nullable []> values = new ArrayList<>(n + tagKeys.size());
@@ -246,18 +244,18 @@ public final class PooledStore implements RedisStore {
       keys.addAll(tagKeys);
     }
     List<byte[]> args = Arrays.asList(count(entryKeys.size()), freshVersion, tagTtlMillis);
-    Supplier<Connection> source = checkedReads;
+    Supplier<Connection> source = connections;
     if (source == null) {
       return Replies.of(
           values(run(RedisScripts.READ, keys, args), keys.size()), Incarnations.UNCHECKED);
     }
     try (Connection c = source.get()) {
-      long fold = incarnations.of(c);
+      long fold = foldOf(c);
       Object reply;
       try {
-        reply = c.executeCommand(COMMANDS.evalsha(RedisScripts.READ.sha1(), keys, args));
+        reply = c.executeCommand(Commands.SERVER.evalsha(RedisScripts.READ, keys, args));
       } catch (JedisNoScriptException e) {
-        reply = c.executeCommand(COMMANDS.eval(RedisScripts.READ.body(), keys, args));
+        reply = c.executeCommand(Commands.SERVER.eval(RedisScripts.READ, keys, args));
       }
       return Replies.of(values(reply, keys.size()), fold);
     } catch (JedisConnectionException e) {
@@ -265,29 +263,15 @@ public final class PooledStore implements RedisStore {
     }
   }
 
-  /**
-   * {@code MGET} of keys. Built here because Jedis builds the arguments of its {@code mget} through
-   * a stream, which costs a hit measurably more client time than this loop.
-   */
-  private static CommandObject<List<byte @Nullable []>> mget(List<byte[]> keys) {
-    CommandArguments args = new CommandArguments(Protocol.Command.MGET);
-    for (byte[] key : keys) {
-      args.key(key);
-    }
-    return new CommandObject<>(args, BuilderFactory.BINARY_LIST);
-  }
-
   @Override
   public Replies get(List<byte[]> keys) {
-    Supplier<Connection> source = checkedReads;
-    try {
-      if (source == null) {
-        return Replies.of(jedis.executeCommand(mget(keys)), Incarnations.UNCHECKED);
-      }
-      try (Connection c = source.get()) {
-        long fold = incarnations.of(c);
-        return Replies.of(c.executeCommand(mget(keys)), fold);
-      }
+    Supplier<Connection> source = connections;
+    if (source == null) {
+      return Replies.of(execute(Commands.SERVER.mget(keys)), Incarnations.UNCHECKED);
+    }
+    try (Connection c = source.get()) {
+      long fold = foldOf(c);
+      return Replies.of(c.executeCommand(Commands.SERVER.mget(keys)), fold);
     } catch (JedisConnectionException e) {
       throw dropIdle(e);
     }
@@ -309,20 +293,12 @@ public final class PooledStore implements RedisStore {
 
   @Override
   public void set(byte[] key, byte[] value, long ttlMillis) {
-    try {
-      jedis.set(key, value, SetParams.setParams().px(ttlMillis));
-    } catch (JedisConnectionException e) {
-      throw dropIdle(e);
-    }
+    execute(Commands.SERVER.setPx(key, value, ttlMillis));
   }
 
   @Override
   public void delete(byte[] key) {
-    try {
-      jedis.unlink(key);
-    } catch (JedisConnectionException e) {
-      throw dropIdle(e);
-    }
+    execute(Commands.SERVER.unlink(key));
   }
 
   private Object run(RedisScripts script, List<byte[]> keys, List<byte[]> args) {
@@ -330,15 +306,30 @@ public final class PooledStore implements RedisStore {
       return runAcknowledged(script, keys, args);
     }
     try {
-      try {
-        return jedis.evalsha(script.sha1(), keys, args);
-      } catch (JedisNoScriptException e) {
-        // The server restarted or flushed its script cache; EVAL loads the script again.
-        return jedis.eval(script.body(), keys, args);
+      return execute(Commands.SERVER.evalsha(script, keys, args));
+    } catch (JedisNoScriptException e) {
+      // The server restarted or flushed its script cache; EVAL loads the script again.
+      return execute(Commands.SERVER.eval(script, keys, args));
+    }
+  }
+
+  /** Runs one command on a borrowed connection, or through the application's client. */
+  private <T> T execute(CommandObject<T> command) {
+    Supplier<Connection> source = connections;
+    try {
+      if (source == null) {
+        return Objects.requireNonNull(client).executeCommand(command);
+      }
+      try (Connection c = source.get()) {
+        return c.executeCommand(command);
       }
     } catch (JedisConnectionException e) {
       throw dropIdle(e);
     }
+  }
+
+  private long foldOf(Connection c) {
+    return detectRestarts ? incarnations.of(c) : Incarnations.UNCHECKED;
   }
 
   /**
@@ -358,8 +349,8 @@ public final class PooledStore implements RedisStore {
       int readTimeout = c.getSoTimeout();
       c.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout + awaitMillis));
       try (Pipeline p = new Pipeline(c)) {
-        r = p.appendCommand(COMMANDS.evalsha(script.sha1(), keys, args));
-        acknowledged = p.appendCommand(waitFor(awaitReplicas, awaitMillis));
+        r = p.appendCommand(Commands.SERVER.evalsha(script, keys, args));
+        acknowledged = p.appendCommand(Commands.SERVER.waitFor(awaitReplicas, awaitMillis));
         p.sync();
       }
       try {
@@ -367,8 +358,8 @@ public final class PooledStore implements RedisStore {
         replicas = acknowledged.get();
       } catch (JedisNoScriptException e) {
         // The server restarted or flushed its script cache; EVAL loads the script again.
-        reply = c.executeCommand(COMMANDS.eval(script.body(), keys, args));
-        replicas = c.executeCommand(waitFor(awaitReplicas, awaitMillis));
+        reply = c.executeCommand(Commands.SERVER.eval(script, keys, args));
+        replicas = c.executeCommand(Commands.SERVER.waitFor(awaitReplicas, awaitMillis));
       } finally {
         c.setSoTimeout(readTimeout);
       }
@@ -386,11 +377,6 @@ public final class PooledStore implements RedisStore {
     } catch (JedisConnectionException e) {
       throw dropIdle(e);
     }
-  }
-
-  private static CommandObject<Long> waitFor(int replicas, long millis) {
-    return new CommandObject<>(
-        new CommandArguments(Protocol.Command.WAIT).add(replicas).add(millis), BuilderFactory.LONG);
   }
 
   /**
@@ -423,8 +409,13 @@ public final class PooledStore implements RedisStore {
 
   @Override
   public void close() {
-    if (ownsClient) {
-      jedis.close();
+    AutoCloseable o = owned;
+    if (o != null) {
+      try {
+        o.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing the Redis connections failed: " + e, e);
+      }
     }
   }
 }

@@ -180,6 +180,10 @@ final class SqlAnalyzer {
 
   private SqlAnalysis read(String sql, Select select) {
     SyntaxTreeWalk walk = SyntaxTreeWalk.of(select);
+    if (walk.nestedWrite) {
+      // WITH d AS (DELETE ... RETURNING ...) SELECT ...: a write, never a cached read.
+      return write(sql, select, null);
+    }
     List<TableName> tables = tablesOf(walk);
     String comments = comments(sql);
     boolean optIn = comments.contains(cacheHint);
@@ -235,7 +239,7 @@ final class SqlAnalyzer {
     SyntaxTreeWalk walk = SyntaxTreeWalk.of(statement);
     List<TableName> all = tablesOf(walk);
     List<TableName> writes;
-    if (written == null) {
+    if (written == null || walk.nestedWrite) {
       writes = all;
     } else {
       writes = new ArrayList<>();

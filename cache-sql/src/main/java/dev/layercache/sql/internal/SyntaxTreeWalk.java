@@ -50,6 +50,9 @@ final class SyntaxTreeWalk {
   final Set<String> functions = new LinkedHashSet<>();
   final Set<String> cteNames = new LinkedHashSet<>();
   boolean userVariables; // MySQL's @x: session state the key does not hold
+  // A data-modifying statement below the root (PostgreSQL's WITH d AS (DELETE ...) ...): the
+  // statement writes more than its top-level table, whatever its top-level kind.
+  boolean nestedWrite;
   private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 
   static SyntaxTreeWalk of(Object root) {
@@ -102,6 +105,9 @@ final class SyntaxTreeWalk {
       }
       return;
     }
+    if (depth > 0 && isDataModifying(node)) {
+      nestedWrite = true;
+    }
     if (node instanceof Table) {
       tables.add((Table) node);
     } else if (node instanceof Function) {
@@ -128,6 +134,14 @@ final class SyntaxTreeWalk {
       }
       visit(child, depth + 1);
     }
+  }
+
+  private static boolean isDataModifying(Object node) {
+    return node instanceof net.sf.jsqlparser.statement.insert.Insert
+        || node instanceof net.sf.jsqlparser.statement.update.Update
+        || node instanceof net.sf.jsqlparser.statement.delete.Delete
+        || node instanceof net.sf.jsqlparser.statement.merge.Merge
+        || node instanceof net.sf.jsqlparser.statement.upsert.Upsert;
   }
 
   static String lastPart(String name) {

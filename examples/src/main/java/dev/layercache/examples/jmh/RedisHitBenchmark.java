@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
  * A {@code LayerCache.get} hit on Redis against a raw Jedis {@code GET} of the same stored bytes,
@@ -67,7 +67,7 @@ public class RedisHitBenchmark {
       CachePolicy.builder().ttl(Duration.ofHours(1)).jitter(0).build();
 
   private BenchRedisServer server;
-  private JedisPooled pool;
+  private RedisClient pool;
   private LayerCache cache;
   private LayerCache scripted;
   private CacheKey key;
@@ -92,13 +92,15 @@ public class RedisHitBenchmark {
     poolConfig.setMaxTotal(RedisBackend.DEFAULT_POOL_MAX_TOTAL);
     poolConfig.setMaxIdle(RedisBackend.DEFAULT_POOL_MAX_TOTAL);
     pool =
-        new JedisPooled(
-            new HostAndPort(u.getHost(), u.getPort()),
-            DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis((int) RedisBackend.DEFAULT_CONNECT_TIMEOUT_MILLIS)
-                .socketTimeoutMillis((int) RedisBackend.DEFAULT_READ_TIMEOUT_MILLIS)
-                .build(),
-            poolConfig);
+        RedisClient.builder()
+            .hostAndPort(new HostAndPort(u.getHost(), u.getPort()))
+            .clientConfig(
+                DefaultJedisClientConfig.builder()
+                    .connectionTimeoutMillis((int) RedisBackend.DEFAULT_CONNECT_TIMEOUT_MILLIS)
+                    .socketTimeoutMillis((int) RedisBackend.DEFAULT_READ_TIMEOUT_MILLIS)
+                    .build())
+            .poolConfig(poolConfig)
+            .build();
     cache =
         LayerCache.builder()
             .namespace(NAMESPACE)
