@@ -34,7 +34,15 @@ class PoisonEntryIT {
         LayerCache cache =
             LayerCache.builder()
                 .namespace("poison")
-                .backend(RedisBackend.builder().standalone("127.0.0.1", link.port()).build())
+                // A read timeout and slow-call threshold far above a healthy reply's few
+                // milliseconds, so a loaded machine cannot make a healthy read fail: only the
+                // planted value's reads time out.
+                .slowCallThreshold(Duration.ofSeconds(30))
+                .backend(
+                    RedisBackend.builder()
+                        .standalone("127.0.0.1", link.port())
+                        .readTimeout(Duration.ofSeconds(1))
+                        .build())
                 .build()) {
       AtomicInteger loads = new AtomicInteger();
       for (int i = 0; i < 20; i++) {
@@ -49,9 +57,9 @@ class PoisonEntryIT {
         direct.set(
             bad.entryKey("poison").getBytes(java.nio.charset.StandardCharsets.UTF_8), planted);
       }
-      // 40 KB/s: a reply's 16 KB chunks stall 400 ms each, past the 200 ms read timeout, while the
-      // small replies of the healthy keys take a few milliseconds.
-      link.limitDownstream(40L << 10);
+      // 4 KB/s: a reply's 16 KB chunks stall 4 s each, past the 1 s read timeout, while the small
+      // replies of the healthy keys take a few tens of milliseconds.
+      link.limitDownstream(4L << 10);
 
       // The bad key is read twice as often as a healthy one: were its failures counted, two
       // thirds of the calls would fail and the breaker (50 %) would open.
