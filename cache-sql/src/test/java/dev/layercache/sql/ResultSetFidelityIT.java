@@ -3,327 +3,279 @@ package dev.layercache.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 import dev.layercache.LayerCache;
-import java.math.BigDecimal;
-import java.sql.Array;
-import java.sql.Blob;
-import java.sql.Clob;
+import dev.layercache.sql.FidelitySamples.ColumnType;
+import dev.layercache.sql.ResultSetGetters.Getter;
+import dev.layercache.sql.ResultSetGetters.Outcome;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The cached result set side by side with the driver's, column type by column type: every getter
- * the driver answers must give the same answer from the cache (after a JSON round trip).
+ * The cached result set side by side with the driver's, as a generated matrix: every column type of
+ * {@link FidelitySamples} (sample values and NULL) times every cell getter of {@link
+ * ResultSetGetters}. Each getter must give the driver's answer from the cache (after a JSON round
+ * trip): the same value of the same class, or an exception of the same family with the driver's
+ * SQLState, and the same {@code wasNull}. Types the cache cannot reproduce must pass through: their
+ * queries are not cached, and the caller reads the driver's own result set.
  */
 class ResultSetFidelityIT {
-  private interface Getter {
-    Object get(ResultSet rs, int i) throws SQLException;
-  }
+  /** The column types whose results each database's cache does not hold. */
+  private static final Map<Databases, Set<String>> PASSED_THROUGH =
+      Map.of(
+          Databases.H2,
+          Set.of(
+              "DECFLOAT",
+              "ENUM('red', 'green')",
+              "GEOMETRY",
+              "INTERVAL YEAR",
+              "INTERVAL YEAR TO MONTH",
+              "INTERVAL MONTH",
+              "INTERVAL DAY",
+              "INTERVAL DAY TO HOUR",
+              "INTERVAL DAY TO MINUTE",
+              "INTERVAL DAY TO SECOND",
+              "INTERVAL HOUR",
+              "INTERVAL HOUR TO MINUTE",
+              "INTERVAL HOUR TO SECOND",
+              "INTERVAL MINUTE",
+              "INTERVAL MINUTE TO SECOND",
+              "INTERVAL SECOND",
+              "JAVA_OBJECT",
+              "ROW(a INT, b VARCHAR(5))"),
+          Databases.POSTGRESQL,
+          Set.of("OID"),
+          Databases.MARIADB,
+          Set.of());
 
-  private static final String[] GETTER_NAMES = {
-    "getString",
-    "getObject",
-    "getInt",
-    "getLong",
-    "getShort",
-    "getDouble",
-    "getFloat",
-    "getBigDecimal",
-    "getBoolean",
-    "getBytes",
-    "getDate",
-    "getTime",
-    "getTimestamp",
-    "getObject(LocalDate)",
-    "getObject(LocalTime)",
-    "getObject(LocalDateTime)",
-    "getObject(OffsetDateTime)",
-    "getObject(String)",
-    "getObject(Integer)",
-    "getObject(Long)",
-    "getObject(BigDecimal)",
-    "getObject(UUID)",
-    "getArray",
-    "getClob",
-    "getBlob"
-  };
-
-  private static final Getter[] GETTERS = {
-    ResultSet::getString,
-    ResultSet::getObject,
-    ResultSet::getInt,
-    ResultSet::getLong,
-    ResultSet::getShort,
-    ResultSet::getDouble,
-    ResultSet::getFloat,
-    ResultSet::getBigDecimal,
-    ResultSet::getBoolean,
-    ResultSet::getBytes,
-    ResultSet::getDate,
-    ResultSet::getTime,
-    ResultSet::getTimestamp,
-    (rs, i) -> rs.getObject(i, LocalDate.class),
-    (rs, i) -> rs.getObject(i, LocalTime.class),
-    (rs, i) -> rs.getObject(i, LocalDateTime.class),
-    (rs, i) -> rs.getObject(i, OffsetDateTime.class),
-    (rs, i) -> rs.getObject(i, String.class),
-    (rs, i) -> rs.getObject(i, Integer.class),
-    (rs, i) -> rs.getObject(i, Long.class),
-    (rs, i) -> rs.getObject(i, BigDecimal.class),
-    (rs, i) -> rs.getObject(i, UUID.class),
-    ResultSet::getArray,
-    ResultSet::getClob,
-    ResultSet::getBlob
-  };
-
-  private static String[] schema(Databases db) {
-    switch (db) {
-      case H2:
-        return new String[] {
-          "c_int INT",
-          "c_big BIGINT",
-          "c_small SMALLINT",
-          "c_dec DECIMAL(10,2)",
-          "c_dbl DOUBLE PRECISION",
-          "c_real REAL",
-          "c_bool BOOLEAN",
-          "c_str VARCHAR(20)",
-          "c_clob CLOB",
-          "c_bin VARBINARY(10)",
-          "c_blob BLOB",
-          "c_date DATE",
-          "c_time TIME",
-          "c_ts TIMESTAMP",
-          "c_tstz TIMESTAMP WITH TIME ZONE",
-          "c_uuid UUID",
-          "c_arr INTEGER ARRAY"
-        };
-      case POSTGRESQL:
-        return new String[] {
-          "c_int INT",
-          "c_big BIGINT",
-          "c_small SMALLINT",
-          "c_dec NUMERIC(10,2)",
-          "c_dbl DOUBLE PRECISION",
-          "c_real REAL",
-          "c_bool BOOLEAN",
-          "c_str VARCHAR(20)",
-          "c_text TEXT",
-          "c_bin BYTEA",
-          "c_date DATE",
-          "c_time TIME",
-          "c_ts TIMESTAMP",
-          "c_tstz TIMESTAMPTZ",
-          "c_uuid UUID",
-          "c_json JSONB",
-          "c_arr INT[]"
-        };
-      default:
-        return new String[] {
-          "c_int INT",
-          "c_big BIGINT",
-          "c_small SMALLINT",
-          "c_dec DECIMAL(10,2)",
-          "c_dbl DOUBLE",
-          "c_real FLOAT",
-          "c_bool BOOLEAN",
-          "c_str VARCHAR(20)",
-          "c_text TEXT",
-          "c_bin VARBINARY(10)",
-          "c_blob BLOB",
-          "c_date DATE",
-          "c_time TIME(3)",
-          "c_ts DATETIME(3)",
-          "c_tstamp TIMESTAMP(3) NULL"
-        };
-    }
-  }
-
-  private static String values(Databases db) {
-    switch (db) {
-      case H2:
-        return "42, 9000000000, 7, 12.50, 1.5, 2.25, TRUE, 'hello', 'long text', X'0102',"
-            + " X'0304', DATE '2024-02-29', TIME '13:14:15', TIMESTAMP '2024-02-29 13:14:15.123',"
-            + " TIMESTAMP WITH TIME ZONE '2024-02-29 13:14:15.123+02:00',"
-            + " '123e4567-e89b-12d3-a456-426614174000', ARRAY[1, 2, 3]";
-      case POSTGRESQL:
-        return "42, 9000000000, 7, 12.50, 1.5, 2.25, TRUE, 'hello', 'long text', '\\x0102',"
-            + " '2024-02-29', '13:14:15.5', '2024-02-29 13:14:15.123',"
-            + " '2024-02-29 13:14:15.123+02', '123e4567-e89b-12d3-a456-426614174000',"
-            + " '{\"a\": 1}', '{1,2,3}'";
-      default:
-        return "42, 9000000000, 7, 12.50, 1.5, 2.25, TRUE, 'hello', 'long text', X'0102',"
-            + " X'0304', '2024-02-29', '13:14:15.500', '2024-02-29 13:14:15.123',"
-            + " '2024-02-29 13:14:15.123'";
-    }
-  }
+  private static final int MAX_MISMATCHES_SHOWN = 100000;
 
   @ParameterizedTest
   @EnumSource(Databases.class)
-  void cachedResultSet_matchesDriver_columnTypeByColumnType(Databases db) throws Exception {
-    String table = "fid_" + UUID.randomUUID().toString().substring(0, 8);
-    String[] columns = schema(db);
-    try (HikariDataSource pool = db.pool();
+  void everyGetter_ofEveryColumnType_answersAsTheDriver(Databases db) throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String table = "fid_" + suffix;
+    List<ColumnType> types = FidelitySamples.types(db, suffix);
+    List<Getter> getters = ResultSetGetters.all();
+    Matrix matrix = new Matrix(db, types.size(), getters.size());
+    try (HikariDataSource settings = db.pool();
         LayerCache cache = TestCaches.encoded()) {
+      // Connections without a pool: a pool closes a connection whose driver reports a feature
+      // as unsupported (SQLState 0A000), and the matrix asks for every feature.
+      DataSource pool =
+          new DriverDataSource(
+              settings.getJdbcUrl(),
+              null,
+              new Properties(),
+              settings.getUsername(),
+              settings.getPassword());
       CachingDataSource ds = CachingDataSource.wrap(pool, cache);
-      try (Connection c = pool.getConnection();
-          Statement s = c.createStatement()) {
-        s.execute(
-            "CREATE TABLE " + table + " (id INT PRIMARY KEY, " + String.join(", ", columns) + ")");
-        s.execute("INSERT INTO " + table + " VALUES (1, " + values(db) + ")");
-        s.execute("INSERT INTO " + table + " (id) VALUES (2)");
-      }
-      String sql = "SELECT * FROM " + table + " ORDER BY id";
-      List<String> mismatches = new ArrayList<>();
-      int compared = 0;
+      createTable(db, pool, suffix, table, types);
       try (Connection direct = pool.getConnection();
           Connection cached = ds.getConnection()) {
-        try (Statement warm = cached.createStatement();
-            ResultSet rs = warm.executeQuery(sql)) {
-          while (rs.next()) {
-            // fill the cache
-          }
-        }
-        try (Statement s1 = direct.createStatement();
-            Statement s2 = cached.createStatement();
-            ResultSet d = s1.executeQuery(sql);
-            ResultSet h = s2.executeQuery(sql)) {
-          assertThat(h.getClass().getSimpleName()).isEqualTo("CachedResultSet");
-          compareMetaData(d.getMetaData(), h.getMetaData(), mismatches);
-          int n = d.getMetaData().getColumnCount();
-          while (d.next()) {
-            assertThat(h.next()).isTrue();
-            for (int i = 1; i <= n; i++) {
-              String col = d.getMetaData().getColumnLabel(i);
-              int sqlType = d.getMetaData().getColumnType(i);
-              for (int g = 0; g < GETTERS.length; g++) {
-                if (!inConversionTable(sqlType, GETTER_NAMES[g])) {
-                  continue;
-                }
-                Object expected;
-                try {
-                  expected = normalize(GETTERS[g].get(d, i));
-                } catch (SQLException | RuntimeException e) {
-                  continue; // the driver refuses this conversion; nothing to match
-                }
-                boolean expectedNull = d.wasNull();
-                Object actual;
-                try {
-                  actual = normalize(GETTERS[g].get(h, i));
-                } catch (SQLException | RuntimeException e) {
-                  mismatches.add(col + " " + GETTER_NAMES[g] + ": threw " + e);
-                  continue;
-                }
-                compared++;
-                if (!Objects.deepEquals(expected, actual) || expectedNull != h.wasNull()) {
-                  mismatches.add(
-                      col + " " + GETTER_NAMES[g] + ": driver " + expected + " cache " + actual);
-                }
-              }
-            }
-          }
-          assertThat(h.next()).isFalse();
+        assertThat(FidelitySamples.uncovered(db, direct, types))
+            .as("types the database lists that no sample covers")
+            .isEmpty();
+        for (int c = 0; c < types.size(); c++) {
+          compareColumn(matrix, types.get(c), table, c, getters, direct, cached);
         }
       } finally {
         try (Connection c = pool.getConnection();
             Statement s = c.createStatement()) {
           s.execute("DROP TABLE " + table);
+          for (String sql : FidelitySamples.teardown(db, suffix)) {
+            s.execute(sql);
+          }
         }
       }
-      assertThat(mismatches).isEmpty();
-      assertThat(compared).isGreaterThan(100);
+    }
+    System.out.println(matrix.summary());
+    assertThat(matrix.mismatches).as(matrix.shownMismatches()).isEmpty();
+    assertThat(matrix.valueMatches).isGreaterThan(1000);
+    assertThat(matrix.exceptionMatches).isGreaterThan(100);
+  }
+
+  private static void createTable(
+      Databases db, DataSource pool, String suffix, String table, List<ColumnType> types)
+      throws SQLException {
+    List<String> columns = new ArrayList<>();
+    int rows = 0;
+    for (int c = 0; c < types.size(); c++) {
+      columns.add(column(c) + " " + types.get(c).ddl());
+      rows = Math.max(rows, types.get(c).literals().size());
+    }
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      for (String sql : FidelitySamples.setup(db, suffix)) {
+        s.execute(sql);
+      }
+      s.execute(
+          "CREATE TABLE " + table + " (id INT PRIMARY KEY, " + String.join(", ", columns) + ")");
+      // One row per sample value, then one of NULLs; a type with fewer samples has NULLs below.
+      for (int r = 0; r <= rows; r++) {
+        List<String> values = new ArrayList<>();
+        values.add(String.valueOf(r + 1));
+        for (ColumnType t : types) {
+          values.add(r < t.literals().size() ? t.literals().get(r) : "NULL");
+        }
+        s.execute("INSERT INTO " + table + " VALUES (" + String.join(", ", values) + ")");
+      }
     }
   }
 
-  /**
-   * The conversions compared: the JDBC table (getBytes and getBlob on binary columns, getArray on
-   * arrays), minus those whose driver answers are not stable values: binary columns as text or
-   * numbers, text as booleans, and TIME columns as timestamps (H2 adds today's date).
-   */
-  private static boolean inConversionTable(int sqlType, String getter) {
-    boolean binary =
-        sqlType == Types.BINARY
-            || sqlType == Types.VARBINARY
-            || sqlType == Types.LONGVARBINARY
-            || sqlType == Types.BLOB;
-    boolean text =
-        sqlType == Types.CHAR
-            || sqlType == Types.VARCHAR
-            || sqlType == Types.LONGVARCHAR
-            || sqlType == Types.CLOB;
-    if (getter.equals("getBytes") || getter.equals("getBlob")) {
-      return binary;
-    }
-    if (getter.equals("getArray")) {
-      return sqlType == Types.ARRAY;
-    }
-    if (binary) {
-      return getter.equals("getObject");
-    }
-    if (text && getter.equals("getBoolean")) {
-      return false;
-    }
-    if (sqlType == Types.TIME) {
-      return !getter.equals("getTimestamp") && !getter.contains("DateTime");
-    }
-    return true;
+  private static String column(int c) {
+    return "c" + c;
   }
 
-  private static Object normalize(Object v) throws SQLException {
-    if (v instanceof java.sql.Date) {
-      return ((java.sql.Date) v).toLocalDate(); // some drivers keep a time of day in it
+  private static void compareColumn(
+      Matrix matrix,
+      ColumnType type,
+      String table,
+      int c,
+      List<Getter> getters,
+      Connection direct,
+      Connection cached)
+      throws Exception {
+    String label = "v" + c;
+    String sql = "SELECT id, " + column(c) + " AS " + label + " FROM " + table + " ORDER BY id";
+    try (Statement warm = cached.createStatement();
+        ResultSet rs = warm.executeQuery(sql)) {
+      while (rs.next()) {
+        // fills the cache
+      }
     }
-    if (v instanceof Array) {
-      return Arrays.asList((Object[]) ((Array) v).getArray());
+    try (Statement s1 = direct.createStatement();
+        Statement s2 = cached.createStatement();
+        ResultSet d = s1.executeQuery(sql);
+        ResultSet h = s2.executeQuery(sql)) {
+      boolean isCached = h.getClass().getSimpleName().equals("CachedResultSet");
+      boolean passesThrough = PASSED_THROUGH.get(matrix.db).contains(type.ddl());
+      if (!isCached) {
+        matrix.uncached.add(type.ddl());
+      }
+      if (isCached == passesThrough) {
+        matrix.mismatch(
+            type,
+            "caching",
+            passesThrough ? "passes through" : "cached",
+            isCached ? "cached" : "passes through");
+      }
+      compareMetaData(matrix, type, d.getMetaData(), h.getMetaData());
+      int row = 0;
+      while (d.next()) {
+        row++;
+        if (!h.next()) {
+          matrix.mismatch(type, "next", "row " + row, "no row " + row);
+          return;
+        }
+        for (Getter g : getters) {
+          Outcome expected = ResultSetGetters.outcome(g, d, 2, label);
+          Outcome actual = ResultSetGetters.outcome(g, h, 2, label);
+          matrix.compared(type, g, row, expected, actual);
+        }
+      }
+      if (h.next()) {
+        matrix.mismatch(type, "next", "no row " + (row + 1), "row " + (row + 1));
+      }
     }
-    if (v instanceof Clob) {
-      return ((Clob) v).getSubString(1, (int) ((Clob) v).length());
-    }
-    if (v instanceof Blob) {
-      return Arrays.toString(((Blob) v).getBytes(1, (int) ((Blob) v).length()));
-    }
-    if (v instanceof byte[]) {
-      return Arrays.toString((byte[]) v);
-    }
-    if (v != null && v.getClass().getName().startsWith("org.postgresql.util.PGobject")) {
-      return v.toString(); // documented: json and other PostgreSQL objects come back as text
-    }
-    return v;
   }
 
   private static void compareMetaData(
-      ResultSetMetaData d, ResultSetMetaData h, List<String> mismatches) throws SQLException {
-    assertThat(h.getColumnCount()).isEqualTo(d.getColumnCount());
-    for (int i = 1; i <= d.getColumnCount(); i++) {
-      check(mismatches, i, "name", d.getColumnName(i), h.getColumnName(i));
-      check(mismatches, i, "label", d.getColumnLabel(i), h.getColumnLabel(i));
-      check(mismatches, i, "type", d.getColumnType(i), h.getColumnType(i));
-      check(mismatches, i, "typeName", d.getColumnTypeName(i), h.getColumnTypeName(i));
-      check(mismatches, i, "precision", d.getPrecision(i), h.getPrecision(i));
-      check(mismatches, i, "scale", d.getScale(i), h.getScale(i));
-      check(mismatches, i, "nullable", d.isNullable(i), h.isNullable(i));
-      check(mismatches, i, "className", d.getColumnClassName(i), h.getColumnClassName(i));
+      Matrix matrix, ColumnType type, ResultSetMetaData d, ResultSetMetaData h)
+      throws SQLException {
+    if (d.getColumnCount() != h.getColumnCount()) {
+      matrix.mismatch(type, "columnCount", d.getColumnCount(), h.getColumnCount());
+      return;
+    }
+    int i = 2;
+    check(matrix, type, "name", d.getColumnName(i), h.getColumnName(i));
+    check(matrix, type, "label", d.getColumnLabel(i), h.getColumnLabel(i));
+    check(matrix, type, "type", d.getColumnType(i), h.getColumnType(i));
+    check(matrix, type, "typeName", d.getColumnTypeName(i), h.getColumnTypeName(i));
+    check(matrix, type, "precision", d.getPrecision(i), h.getPrecision(i));
+    check(matrix, type, "scale", d.getScale(i), h.getScale(i));
+    check(matrix, type, "nullable", d.isNullable(i), h.isNullable(i));
+    check(matrix, type, "className", d.getColumnClassName(i), h.getColumnClassName(i));
+  }
+
+  private static void check(Matrix matrix, ColumnType type, String what, Object d, Object h) {
+    if (!Objects.equals(d, h)) {
+      matrix.mismatch(type, "metadata " + what, d, h);
     }
   }
 
-  private static void check(List<String> mismatches, int i, String what, Object d, Object h) {
-    if (!Objects.equals(d, h)) {
-      mismatches.add("column " + i + " " + what + ": driver " + d + " cache " + h);
+  /** The tally of one database's matrix. */
+  private static final class Matrix {
+    final Databases db;
+    final int types;
+    final int getters;
+    long comparisons;
+    long valueMatches;
+    long exceptionMatches;
+    final Set<String> uncached = new TreeSet<>();
+    final List<String> mismatches = new ArrayList<>();
+    // The first mismatch of each type and getter, so that one broken conversion reads as one line.
+    final Map<String, String> firstMismatches = new LinkedHashMap<>();
+
+    Matrix(Databases db, int types, int getters) {
+      this.db = db;
+      this.types = types;
+      this.getters = getters;
+    }
+
+    void compared(ColumnType type, Getter g, int row, Outcome expected, Outcome actual) {
+      comparisons++;
+      if (!expected.matchedBy(actual)) {
+        mismatch(type, g.name() + " row " + row, expected, actual);
+      } else if (expected.threw()) {
+        exceptionMatches++;
+      } else {
+        valueMatches++;
+      }
+    }
+
+    void mismatch(ColumnType type, String what, Object driver, Object cache) {
+      String line = type.ddl() + " " + what + ": driver " + driver + " | cache " + cache;
+      mismatches.add(line);
+      firstMismatches.putIfAbsent(type.ddl() + " " + what.replaceAll(" row \\d+$", ""), line);
+    }
+
+    String shownMismatches() {
+      StringBuilder b = new StringBuilder(db + ": " + mismatches.size() + " mismatches");
+      firstMismatches.values().stream()
+          .limit(MAX_MISMATCHES_SHOWN)
+          .forEach(line -> b.append("\n  ").append(line));
+      return b.toString();
+    }
+
+    String summary() {
+      return String.format(
+          "%s fidelity: %d types x %d getters, %d comparisons (rows included): %d matched as"
+              + " values, %d as exceptions, %d mismatches; passed through uncached: %s%s",
+          db,
+          types,
+          getters,
+          comparisons,
+          valueMatches,
+          exceptionMatches,
+          mismatches.size(),
+          uncached.isEmpty() ? "none" : uncached,
+          mismatches.isEmpty() ? "" : "\n" + shownMismatches());
     }
   }
 }

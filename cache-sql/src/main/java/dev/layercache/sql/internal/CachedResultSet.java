@@ -1,17 +1,10 @@
 package dev.layercache.sql.internal;
 
 import dev.layercache.sql.internal.CachedResult.ColumnInfo;
-import dev.layercache.sql.internal.CellValues.ArrayValue;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.Reader;
-import java.io.StringReader;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.net.MalformedURLException;
-import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
@@ -33,8 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.sql.rowset.serial.SerialBlob;
-import javax.sql.rowset.serial.SerialClob;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,7 +43,19 @@ final class CachedResultSet extends ReadOnlyResultSet {
   private final int holdability;
   private final @Nullable Statement statement;
   private final @Nullable Runnable onClose;
-  private final RoundingMode rounding;
+  private final DriverConversions conversions;
+  private final DriverConversions.Session session =
+      new DriverConversions.Session() {
+        @Override
+        public boolean autoCommit() throws SQLException {
+          return statement == null || statement.getConnection().getAutoCommit();
+        }
+
+        @Override
+        public void readAsNull() {
+          wasNull = true;
+        }
+      };
   private @Nullable Map<String, Integer> labels;
   private int cursor; // 0 before the first row, rows + 1 after the last
   private @Nullable Object @Nullable [] liveRow;
@@ -71,9 +74,9 @@ final class CachedResultSet extends ReadOnlyResultSet {
       int holdability,
       @Nullable Statement statement,
       @Nullable Runnable onClose,
-      RoundingMode rounding) {
+      DriverConversions conversions) {
     this.columns = columns;
-    this.rounding = rounding;
+    this.conversions = conversions;
     this.rows = rows;
     this.live = live;
     this.liveReader = liveReader;
@@ -90,7 +93,7 @@ final class CachedResultSet extends ReadOnlyResultSet {
       int holdability,
       @Nullable Statement statement,
       @Nullable Runnable onClose,
-      RoundingMode rounding) {
+      DriverConversions conversions) {
     return new CachedResultSet(
         result.columns(),
         result.rows(),
@@ -100,7 +103,7 @@ final class CachedResultSet extends ReadOnlyResultSet {
         holdability,
         statement,
         onClose,
-        rounding);
+        conversions);
   }
 
   /** A forward-only result set that replays {@code rows} and then reads on from {@code live}. */
@@ -111,7 +114,7 @@ final class CachedResultSet extends ReadOnlyResultSet {
       int holdability,
       @Nullable Statement statement,
       @Nullable Runnable onClose,
-      RoundingMode rounding) {
+      DriverConversions conversions) {
     return new CachedResultSet(
         reader.columns(),
         rows,
@@ -121,7 +124,7 @@ final class CachedResultSet extends ReadOnlyResultSet {
         holdability,
         statement,
         onClose,
-        rounding);
+        conversions);
   }
 
   // ---------------------------------------------------------------- navigation
@@ -281,12 +284,8 @@ final class CachedResultSet extends ReadOnlyResultSet {
       throw new SQLException("the cursor is not on a row", "24000");
     }
     Object c = row[column - 1];
-    wasNull = c == null;
+    wasNull = conversions.readsAsNull(c, columns.get(column - 1));
     return c;
-  }
-
-  private @Nullable Object value(int column) throws SQLException {
-    return CellValues.value(cell(column));
   }
 
   @Override
@@ -314,78 +313,64 @@ final class CachedResultSet extends ReadOnlyResultSet {
     return i;
   }
 
+  private ColumnInfo column(int column) {
+    return columns.get(column - 1);
+  }
+
   @Override
   public @Nullable String getString(int column) throws SQLException {
-    return JdbcConversions.toText(cell(column));
+    return conversions.getString(cell(column), column(column));
   }
 
   @Override
   public boolean getBoolean(int column) throws SQLException {
-    Object v = value(column);
-    return v != null && JdbcConversions.toBoolean(v);
+    return conversions.getBoolean(cell(column), column(column));
   }
 
   @Override
   public byte getByte(int column) throws SQLException {
-    Object v = value(column);
-    return v == null
-        ? 0
-        : (byte) JdbcConversions.toLong(v, Byte.MIN_VALUE, Byte.MAX_VALUE, "byte", rounding);
+    return conversions.getByte(cell(column), column(column));
   }
 
   @Override
   public short getShort(int column) throws SQLException {
-    Object v = value(column);
-    return v == null
-        ? 0
-        : (short) JdbcConversions.toLong(v, Short.MIN_VALUE, Short.MAX_VALUE, "short", rounding);
+    return conversions.getShort(cell(column), column(column));
   }
 
   @Override
   public int getInt(int column) throws SQLException {
-    Object v = value(column);
-    return v == null
-        ? 0
-        : (int) JdbcConversions.toLong(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "int", rounding);
+    return conversions.getInt(cell(column), column(column));
   }
 
   @Override
   public long getLong(int column) throws SQLException {
-    Object v = value(column);
-    return v == null
-        ? 0
-        : JdbcConversions.toLong(v, Long.MIN_VALUE, Long.MAX_VALUE, "long", rounding);
+    return conversions.getLong(cell(column), column(column));
   }
 
   @Override
   public float getFloat(int column) throws SQLException {
-    Object v = value(column);
-    return v == null ? 0 : (float) JdbcConversions.toDouble(v);
+    return conversions.getFloat(cell(column), column(column));
   }
 
   @Override
   public double getDouble(int column) throws SQLException {
-    Object v = value(column);
-    return v == null ? 0 : JdbcConversions.toDouble(v);
+    return conversions.getDouble(cell(column), column(column));
   }
 
   @Override
   public @Nullable BigDecimal getBigDecimal(int column) throws SQLException {
-    Object v = value(column);
-    return v == null ? null : JdbcConversions.toBigDecimal(v);
+    return conversions.getBigDecimal(cell(column), column(column));
   }
 
   @Override
   @Deprecated
   public @Nullable BigDecimal getBigDecimal(int column, int scale) throws SQLException {
-    BigDecimal d = getBigDecimal(column);
-    return d == null ? null : d.setScale(scale, RoundingMode.HALF_UP);
+    return conversions.getBigDecimal(cell(column), column(column), scale);
   }
 
   @Override
   public byte @Nullable [] getBytes(int column) throws SQLException {
-    Object v = value(column);
-    return v == null ? null : JdbcConversions.toBytes(v);
+    return conversions.getBytes(cell(column), column(column));
   }
 
   @Override
@@ -395,8 +380,7 @@ final class CachedResultSet extends ReadOnlyResultSet {
 
   @Override
   public @Nullable Date getDate(int column, @Nullable Calendar cal) throws SQLException {
-    Object v = value(column);
-    return v == null ? null : JdbcConversions.toDate(v, cal);
+    return conversions.getDate(cell(column), column(column), cal, session);
   }
 
   @Override
@@ -406,8 +390,7 @@ final class CachedResultSet extends ReadOnlyResultSet {
 
   @Override
   public @Nullable Time getTime(int column, @Nullable Calendar cal) throws SQLException {
-    Object v = value(column);
-    return v == null ? null : JdbcConversions.toTime(v, cal);
+    return conversions.getTime(cell(column), column(column), cal, session);
   }
 
   @Override
@@ -417,124 +400,94 @@ final class CachedResultSet extends ReadOnlyResultSet {
 
   @Override
   public @Nullable Timestamp getTimestamp(int column, @Nullable Calendar cal) throws SQLException {
-    Object v = value(column);
-    return v == null ? null : JdbcConversions.toTimestamp(v, cal);
+    return conversions.getTimestamp(cell(column), column(column), cal, session);
   }
 
   @Override
   public @Nullable InputStream getAsciiStream(int column) throws SQLException {
-    String s = getString(column);
-    return s == null ? null : new ByteArrayInputStream(s.getBytes(StandardCharsets.US_ASCII));
+    return conversions.getAsciiStream(cell(column), column(column));
   }
 
   @Override
   @Deprecated
   public @Nullable InputStream getUnicodeStream(int column) throws SQLException {
-    String s = getString(column);
-    return s == null ? null : new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_16BE));
+    return conversions.getUnicodeStream(cell(column), column(column));
   }
 
   @Override
   public @Nullable InputStream getBinaryStream(int column) throws SQLException {
-    byte[] b = getBytes(column);
-    return b == null ? null : new ByteArrayInputStream(b);
+    return conversions.getBinaryStream(cell(column), column(column));
   }
 
   @Override
   public @Nullable Reader getCharacterStream(int column) throws SQLException {
-    String s = getString(column);
-    return s == null ? null : new StringReader(s);
+    return conversions.getCharacterStream(cell(column), column(column));
   }
 
   @Override
   public @Nullable Reader getNCharacterStream(int column) throws SQLException {
-    return getCharacterStream(column);
+    return conversions.getNCharacterStream(cell(column), column(column));
   }
 
   @Override
   public @Nullable String getNString(int column) throws SQLException {
-    return getString(column);
+    return conversions.getNString(cell(column), column(column));
   }
 
   @Override
   public @Nullable Object getObject(int column) throws SQLException {
-    return JdbcConversions.toObject(cell(column), columns.get(column - 1));
+    return conversions.getObject(cell(column), column(column), session);
   }
 
   @Override
   public @Nullable Object getObject(int column, @Nullable Map<String, Class<?>> map)
       throws SQLException {
-    if (map != null && !map.isEmpty()) {
-      throw new SQLFeatureNotSupportedException("type maps are not supported by cached results");
-    }
-    return getObject(column);
+    return conversions.getObject(cell(column), column(column), map, session);
   }
 
   @Override
   public <T> @Nullable T getObject(int column, Class<T> type) throws SQLException {
-    if (type == null) {
-      throw new SQLException("type is null");
-    }
-    Object c = cell(column);
-    return c == null ? null : JdbcConversions.toType(c, columns.get(column - 1), type, rounding);
+    return conversions.getObject(cell(column), column(column), type, session);
   }
 
   @Override
   public @Nullable Array getArray(int column) throws SQLException {
-    Object v = value(column);
-    if (v == null) {
-      return null;
-    }
-    if (v instanceof ArrayValue) {
-      return new CachedArray((ArrayValue) v);
-    }
-    throw JdbcConversions.cannot(v, "Array");
+    return conversions.getArray(cell(column), column(column));
   }
 
   @Override
   public @Nullable Blob getBlob(int column) throws SQLException {
-    byte[] b = getBytes(column);
-    return b == null ? null : new SerialBlob(b);
+    return conversions.getBlob(cell(column), column(column), session);
   }
 
   @Override
   public @Nullable Clob getClob(int column) throws SQLException {
-    String s = getString(column);
-    return s == null ? null : new SerialClob(s.toCharArray());
+    return conversions.getClob(cell(column), column(column), session);
   }
 
   @Override
   public @Nullable NClob getNClob(int column) throws SQLException {
-    String s = getString(column);
-    return s == null ? null : new JdbcConversions.TextNClob(s);
+    return conversions.getNClob(cell(column), column(column));
   }
 
   @Override
   public @Nullable URL getURL(int column) throws SQLException {
-    String s = getString(column);
-    if (s == null) {
-      return null;
-    }
-    try {
-      return URI.create(s.trim()).toURL();
-    } catch (MalformedURLException | IllegalArgumentException e) {
-      throw new SQLException("not a URL: " + s, "22000", e);
-    }
+    return conversions.getURL(cell(column), column(column));
   }
 
   @Override
-  public Ref getRef(int column) throws SQLException {
-    throw new SQLFeatureNotSupportedException("getRef on a cached result");
+  public @Nullable Ref getRef(int column) throws SQLException {
+    return conversions.getRef(cell(column), column(column));
   }
 
   @Override
-  public RowId getRowId(int column) throws SQLException {
-    throw new SQLFeatureNotSupportedException("getRowId on a cached result");
+  public @Nullable RowId getRowId(int column) throws SQLException {
+    return conversions.getRowId(cell(column), column(column));
   }
 
   @Override
-  public SQLXML getSQLXML(int column) throws SQLException {
-    throw new SQLFeatureNotSupportedException("getSQLXML on a cached result");
+  public @Nullable SQLXML getSQLXML(int column) throws SQLException {
+    return conversions.getSQLXML(cell(column), column(column));
   }
 
   // ---------------------------------------------------------------- by label
@@ -699,17 +652,17 @@ final class CachedResultSet extends ReadOnlyResultSet {
   }
 
   @Override
-  public Ref getRef(String label) throws SQLException {
+  public @Nullable Ref getRef(String label) throws SQLException {
     return getRef(findColumn(label));
   }
 
   @Override
-  public RowId getRowId(String label) throws SQLException {
+  public @Nullable RowId getRowId(String label) throws SQLException {
     return getRowId(findColumn(label));
   }
 
   @Override
-  public SQLXML getSQLXML(String label) throws SQLException {
+  public @Nullable SQLXML getSQLXML(String label) throws SQLException {
     return getSQLXML(findColumn(label));
   }
 

@@ -498,5 +498,26 @@ final class JdbcConversions {
     TextNClob(String text) throws SQLException {
       super(text.toCharArray());
     }
+
+    @Override
+    public String getSubString(long pos, int length)
+        throws javax.sql.rowset.serial.SerialException {
+      // An empty value's only substring: SerialClob refuses position 1 of nothing.
+      return pos == 1 && length == 0 ? "" : super.getSubString(pos, length);
+    }
+  }
+
+  /** A binary large object over bytes, empty ones included. */
+  static final class BytesBlob extends SerialBlob {
+    private static final long serialVersionUID = 1L;
+
+    BytesBlob(byte[] bytes) throws SQLException {
+      super(bytes);
+    }
+
+    @Override
+    public byte[] getBytes(long pos, int length) throws javax.sql.rowset.serial.SerialException {
+      return pos == 1 && length == 0 ? new byte[0] : super.getBytes(pos, length);
+    }
   }
 }

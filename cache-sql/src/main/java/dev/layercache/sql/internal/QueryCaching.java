@@ -52,6 +52,10 @@ public final class QueryCaching {
 
   private static final String KEY_NAME = "sql";
 
+  // The stored form of a result (how each driver's cells are kept). Raised whenever that form
+  // changes, so that two versions of the library sharing a backend never read each other's results.
+  private static final int RESULT_FORMAT = 2;
+
   /** A JDBC call. */
   interface SqlCall<T> {
     @Nullable T call() throws SQLException;
@@ -258,7 +262,7 @@ public final class QueryCaching {
       CachedResult hit = cache.get(key, CachedResult.class);
       if (hit != null) {
         return CachedResultSet.of(
-            hit, type, holdability, (Statement) st.self(), st::resultClosed, rounding());
+            hit, type, holdability, (Statement) st.self(), st::resultClosed, conversions());
       }
       cache.trackDependencies(rt.cachePolicy().tags());
       return live(st, a, run.call());
@@ -270,7 +274,7 @@ public final class QueryCaching {
         throw new SQLException("cache returned no result for a query");
       }
       return CachedResultSet.of(
-          r, type, holdability, (Statement) st.self(), st::resultClosed, rounding());
+          r, type, holdability, (Statement) st.self(), st::resultClosed, conversions());
     } catch (UncachedResult u) {
       ResultSet live = u.live();
       ResultReader reader = u.reader();
@@ -281,10 +285,10 @@ public final class QueryCaching {
       if (live == null) {
         CachedResult complete = new CachedResult(reader.columns(), rows);
         return CachedResultSet.of(
-            complete, type, holdability, (Statement) st.self(), st::resultClosed, rounding());
+            complete, type, holdability, (Statement) st.self(), st::resultClosed, conversions());
       }
       return CachedResultSet.resumed(
-          reader, rows, live, holdability, (Statement) st.self(), st::resultClosed, rounding());
+          reader, rows, live, holdability, (Statement) st.self(), st::resultClosed, conversions());
     }
   }
 
@@ -292,8 +296,7 @@ public final class QueryCaching {
     if (rs == null) {
       throw new UncachedResult(null, null, null);
     }
-    TableResolution res = resolution;
-    ResultReader reader = ResultReader.forResult(rs, res != null && res.integersPrintPlain);
+    ResultReader reader = ResultReader.forResult(rs, conversions());
     if (reader == null) {
       throw new UncachedResult(rs, null, null);
     }
@@ -322,6 +325,7 @@ public final class QueryCaching {
   private @Nullable CacheKey key(
       StatementHandler st, SqlAnalysis a, @Nullable BoundParameters params) throws SQLException {
     CacheKey.Builder b = CacheKey.builder(KEY_NAME);
+    b.add(RESULT_FORMAT);
     // Who asks, where and in which session state: database, user, role, settings, search path.
     b.addEncoded("sql.session", st.conn.facts.context());
     // The SQL's digest rather than its text: a long query would otherwise be encoded, hashed and
@@ -688,12 +692,10 @@ public final class QueryCaching {
 
   // ---------------------------------------------------------------- tables and policy
 
-  /** How the database turns a fractional number into an integer (H2 rounds, others truncate). */
-  private java.math.RoundingMode rounding() {
+  /** How the driver's result sets convert values, reproduced by cached ones. */
+  private DriverConversions conversions() {
     TableResolution r = resolution;
-    return r != null && r.roundsHalfUp
-        ? java.math.RoundingMode.HALF_UP
-        : java.math.RoundingMode.DOWN;
+    return r != null ? r.conversions : DriverConversions.STANDARD;
   }
 
   ResolvedTables resolve(SqlAnalysis a, SessionFacts facts) {

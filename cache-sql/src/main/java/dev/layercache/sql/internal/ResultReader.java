@@ -3,6 +3,7 @@ package dev.layercache.sql.internal;
 import dev.layercache.sql.internal.CachedResult.ColumnInfo;
 import dev.layercache.sql.internal.CellValues.ArrayValue;
 import dev.layercache.sql.internal.CellValues.Texted;
+import dev.layercache.sql.internal.DriverConversions.CellReader;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Array;
@@ -49,43 +50,49 @@ final class ResultReader {
       Set.of("json", "jsonb", "uuid", "xml", "citext", "inet", "cidr", "macaddr", "ltree");
 
   private final List<ColumnInfo> columns;
-  private final Extractor[] extractors;
-  private final boolean integersPrintPlain;
+  private final CellReader[] readers;
 
-  private ResultReader(
-      List<ColumnInfo> columns, Extractor[] extractors, boolean integersPrintPlain) {
+  private ResultReader(List<ColumnInfo> columns, CellReader[] readers) {
     this.columns = columns;
-    this.extractors = extractors;
-    this.integersPrintPlain = integersPrintPlain;
+    this.readers = readers;
   }
 
   /**
-   * Prepares to read a result, or returns null if a column has a type the cache cannot hold
-   * faithfully (the caller then gets the driver's own result set).
-   *
-   * @param integersPrintPlain whether the driver's text of an integer value is always its decimal
-   *     form, so that it need not be read and compared
+   * Prepares to read a result, or returns null if a column has a type the cache cannot reproduce
+   * (the caller then gets the driver's own result set).
    */
-  static @Nullable ResultReader forResult(ResultSet rs, boolean integersPrintPlain)
+  static @Nullable ResultReader forResult(ResultSet rs, DriverConversions conversions)
       throws SQLException {
     ResultSetMetaData md = rs.getMetaData();
     int n = md.getColumnCount();
     List<ColumnInfo> columns = new ArrayList<>(n);
-    Extractor[] extractors = new Extractor[n];
+    CellReader[] readers = new CellReader[n];
     for (int i = 1; i <= n; i++) {
       ColumnInfo c = column(md, i);
-      Extractor e = extractor(c);
-      if (e == null) {
+      CellReader r = conversions.reader(c);
+      if (r == null) {
         return null;
       }
       columns.add(c);
-      extractors[i - 1] = e;
+      readers[i - 1] = r;
     }
-    return new ResultReader(List.copyOf(columns), extractors, integersPrintPlain);
+    return new ResultReader(List.copyOf(columns), readers);
   }
 
   List<ColumnInfo> columns() {
     return columns;
+  }
+
+  /**
+   * Reads a column's cells as canonical typed values (see {@link CellValues}), keeping the driver's
+   * text where it differs from ours; null if the column's type has no canonical form.
+   *
+   * @param integersPrintPlain whether the driver's text of an integer value is always its decimal
+   *     form, so that it need not be read and compared
+   */
+  static @Nullable CellReader canonicalReader(ColumnInfo c, boolean integersPrintPlain) {
+    Extractor e = extractor(c);
+    return e == null ? null : (rs, i) -> readCell(rs, i, e, integersPrintPlain);
   }
 
   private static @Nullable Extractor extractor(ColumnInfo c) {
@@ -132,14 +139,15 @@ final class ResultReader {
 
   /** Reads the current row. */
   @Nullable Object[] readRow(ResultSet rs) throws SQLException {
-    Object[] row = new Object[extractors.length];
-    for (int i = 0; i < extractors.length; i++) {
-      row[i] = readCell(rs, i + 1, extractors[i]);
+    Object[] row = new Object[readers.length];
+    for (int i = 0; i < readers.length; i++) {
+      row[i] = readers[i].read(rs, i + 1);
     }
     return row;
   }
 
-  private @Nullable Object readCell(ResultSet rs, int i, Extractor e) throws SQLException {
+  private static @Nullable Object readCell(
+      ResultSet rs, int i, Extractor e, boolean integersPrintPlain) throws SQLException {
     Object value;
     switch (e) {
       case STRING:
@@ -240,15 +248,25 @@ final class ResultReader {
     if (a == null) {
       return null;
     }
+    ArrayValue v = arrayValue(a);
+    return v != null ? v : rs.getString(i); // arrays the cache cannot rebuild keep their text
+  }
+
+  private static @Nullable ArrayValue arrayValue(Array a) throws SQLException {
     Object raw = a.getArray();
     if (!(raw instanceof Object[])) {
-      return rs.getString(i); // arrays the cache cannot rebuild keep their text
+      return null;
     }
     Object[] source = (Object[]) raw;
     Object[] elements = new Object[source.length];
     for (int k = 0; k < source.length; k++) {
       Object e = source[k];
-      if (e instanceof java.sql.Timestamp) {
+      if (e instanceof Array) {
+        e = arrayValue((Array) e);
+        if (e == null) {
+          return null;
+        }
+      } else if (e instanceof java.sql.Timestamp) {
         e = ((java.sql.Timestamp) e).toLocalDateTime();
       } else if (e instanceof java.sql.Date) {
         e = ((java.sql.Date) e).toLocalDate();
@@ -258,7 +276,7 @@ final class ResultReader {
               || e instanceof Boolean
               || e instanceof UUID
               || e instanceof byte[])) {
-        return rs.getString(i);
+        return null;
       }
       if (e instanceof Number
           && !(e instanceof Integer
@@ -269,7 +287,7 @@ final class ResultReader {
               || e instanceof Double
               || e instanceof BigDecimal
               || e instanceof BigInteger)) {
-        return rs.getString(i);
+        return null;
       }
       elements[k] = e;
     }

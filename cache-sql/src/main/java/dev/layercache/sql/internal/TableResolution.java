@@ -25,8 +25,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class TableResolution {
   final IdentifierRules rules;
-  final boolean roundsHalfUp;
-  final boolean integersPrintPlain;
+  final DriverConversions conversions;
   final boolean implicitCommits;
   final Dialect dialect;
   final byte[] identity;
@@ -41,11 +40,7 @@ final class TableResolution {
   TableResolution(Connection c, QueryCachePolicy policy) throws SQLException {
     this.rules = IdentifierRules.of(c.getMetaData());
     String product = c.getMetaData().getDatabaseProductName();
-    this.roundsHalfUp = "H2".equalsIgnoreCase(product);
-    // Drivers whose getString of an integer column is always its decimal text. Not MySQL or
-    // MariaDB, whose ZEROFILL columns pad it.
-    this.integersPrintPlain =
-        "H2".equalsIgnoreCase(product) || "PostgreSQL".equalsIgnoreCase(product);
+    this.conversions = DriverConversions.of(c);
     this.dialect = Dialect.of(product);
     this.implicitCommits = dialect.implicitCommits();
     this.identity = DatabaseIdentity.of(c, dialect);
