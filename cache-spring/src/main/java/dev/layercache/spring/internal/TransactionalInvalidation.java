@@ -165,6 +165,7 @@ public final class TransactionalInvalidation {
   public void invalidate(String what, List<CacheKey> keys, List<String> tags, boolean alsoNow) {
     if (!inTransaction() || timing == Timing.IMMEDIATE) {
       apply(keys, tags);
+      LOG.debug("{}: applied", what);
       return;
     }
     if (alsoNow) {
@@ -189,6 +190,7 @@ public final class TransactionalInvalidation {
   public void put(String what, CacheKey key, Runnable put) {
     if (!inTransaction() || timing == Timing.IMMEDIATE) {
       put.run();
+      LOG.debug("{}: stored as current", what);
       return;
     }
     boolean locked = timing == Timing.FULL;
