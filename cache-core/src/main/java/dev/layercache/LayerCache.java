@@ -200,6 +200,23 @@ public interface LayerCache extends AutoCloseable {
       CacheKey key, Type type, CachePolicy policy, Loader<? extends T, ?> loader);
 
   /**
+   * Looks a key up for a read-through split in two calls: a {@link CacheLookup.Hit} with the cached
+   * value (telling a cached null from a miss), or a {@link CacheLookup.Miss} that says why and
+   * stores a value computed afterwards with the tag versions this lookup read, so a write during
+   * the computation makes it stale at birth (see {@link CacheLookup}). One backend round trip, as
+   * for {@link #get(CacheKey, Type, CachePolicy, Loader)}; unlike it, no single flight and no
+   * background reload of soft-expired entries.
+   *
+   * @param key the key
+   * @param type a type token, as for {@link #get(CacheKey, Type)}
+   * @param policy the policy the value will be filled with (its tags are read with the entry)
+   * @param <T> the value type; the caller is responsible for matching it with {@code type}
+   * @return the hit or the miss
+   * @throws InvalidCacheKeyException if the key is null
+   */
+  <T> CacheLookup<T> lookup(CacheKey key, Type type, CachePolicy policy);
+
+  /**
    * Looks up several keys in one backend round trip (one per server for sharded backends).
    *
    * @param keys the keys
@@ -327,6 +344,27 @@ public interface LayerCache extends AutoCloseable {
    * @param tags the tags locked before
    */
   void unlockTags(Collection<String> tags);
+
+  /**
+   * Locks keys as {@link #lockTags} locks tags, for a write that becomes visible later and changes
+   * these keys' values (an eviction inside a database transaction, say): each key's entry is
+   * invalidated at once and, until {@link #unlockKeys} or {@code maxLockTime}, nothing is served or
+   * stored under it, in every process sharing the backend. Locks nest as for tags.
+   *
+   * @param keys the keys being written
+   * @param maxLockTime how long the lock holds at most
+   * @throws CacheInvalidationException with {@link Builder#strictInvalidation(boolean)}, if the
+   *     backend did not take the lock
+   */
+  void lockKeys(Collection<CacheKey> keys, Duration maxLockTime);
+
+  /**
+   * Releases a {@link #lockKeys} once the write is visible (committed or rolled back), and
+   * invalidates the keys' entries again, as {@link #unlockTags} does for tags. Never throws.
+   *
+   * @param keys the keys locked before
+   */
+  void unlockKeys(Collection<CacheKey> keys);
 
   /**
    * Declares that the value being loaded depends on these tags. Inside a loader run by this cache

@@ -1,6 +1,8 @@
 package dev.layercache;
 
 import dev.layercache.internal.ObjectCachingProxies;
+import java.lang.reflect.Method;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Object caching: wraps a domain assembler so that its {@link dev.layercache.annotation.Cached}
@@ -44,5 +46,21 @@ public final class ObjectCaching {
    */
   public static <T> T proxy(Class<T> type, T target, LayerCache cache) {
     return ObjectCachingProxies.create(type, target, cache);
+  }
+
+  /**
+   * Reads the caching annotations of one method as {@link #proxy} does, for integrations that
+   * intercept calls themselves. The checks {@code proxy} makes when it is created are made here.
+   *
+   * @param method the method carrying {@code @Cached}, {@code @Evict} or {@code @InvalidateTags}
+   * @param cache the cache the values go to (its codec checks a {@code @Cached} return type)
+   * @return the plan, or null if the method carries none of the annotations
+   * @throws CacheConfigurationException if an annotation is misused, naming the method
+   */
+  public static @Nullable CachingPlan plan(Method method, LayerCache cache) {
+    if (method == null || cache == null) {
+      throw new CacheConfigurationException("method and cache are required");
+    }
+    return CachingPlan.of(method, cache);
   }
 }

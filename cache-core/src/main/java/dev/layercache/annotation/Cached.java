@@ -36,7 +36,8 @@ public @interface Cached {
   String name();
 
   /**
-   * Time to live as an ISO-8601 duration ({@code PT10M}); empty for the default of {@link
+   * Time to live, as an ISO-8601 duration ({@code PT10M}) or a number and a unit ({@code 10m},
+   * {@code 30s}, {@code 500ms}; see {@link DurationFormat}); empty for the default of {@link
    * dev.layercache.CachePolicy#DEFAULT_TTL}.
    *
    * @return the TTL
@@ -44,8 +45,8 @@ public @interface Cached {
   String ttl() default "";
 
   /**
-   * Soft time to live: after it the old value is served while one background reload runs. Empty for
-   * none.
+   * Soft time to live: after it the old value is served while one background reload runs. Same
+   * syntax as {@link #ttl()}; empty for none.
    *
    * @return the soft TTL
    */

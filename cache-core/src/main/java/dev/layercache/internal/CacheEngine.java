@@ -5,6 +5,8 @@ import dev.layercache.BulkLoader;
 import dev.layercache.CacheException;
 import dev.layercache.CacheInvalidationException;
 import dev.layercache.CacheKey;
+import dev.layercache.CacheLookup;
+import dev.layercache.CacheLookup.MissReason;
 import dev.layercache.CachePolicy;
 import dev.layercache.CacheSerializationException;
 import dev.layercache.InvalidCacheKeyException;
@@ -55,7 +57,26 @@ import org.slf4j.LoggerFactory;
  * soft expiry and the failure policy, for every backend.
  */
 public final class CacheEngine implements LayerCache {
-  private static final Object NOT_SERVED = new Object();
+  /** What {@link #serve} returns for an entry it does not serve, one instance per reason. */
+  private static final class NotServed {
+    private static final NotServed[] BY_REASON = new NotServed[MissReason.values().length];
+
+    static {
+      for (MissReason r : MissReason.values()) {
+        BY_REASON[r.ordinal()] = new NotServed(r);
+      }
+    }
+
+    final MissReason reason;
+
+    private NotServed(MissReason reason) {
+      this.reason = reason;
+    }
+
+    static NotServed of(MissReason reason) {
+      return BY_REASON[reason.ordinal()];
+    }
+  }
 
   private final String namespace;
   private final CacheBackend backend;
@@ -156,11 +177,13 @@ public final class CacheEngine implements LayerCache {
     BackendRead read = guard.read(entryKey, key.keyTagKey(namespace), List.of());
     if (read == null) {
       metrics.get(key.name(), GetResult.ERROR);
+      ReadLog.miss(namespace, key, MissReason.UNAVAILABLE);
       return null;
     }
     Object value = serve(key, entryKey, read, mark, type, clock.millis(), null, null);
-    if (value == NOT_SERVED) {
+    if (value instanceof NotServed) {
       metrics.get(key.name(), GetResult.MISS);
+      ReadLog.miss(namespace, key, ((NotServed) value).reason);
       return null;
     }
     return cast(value);
@@ -180,16 +203,91 @@ public final class CacheEngine implements LayerCache {
     BackendRead read = guard.read(entryKey, keyTag, tagKeys);
     if (read != null) {
       Object value = serve(key, entryKey, read, mark, type, clock.millis(), policy, loader);
-      if (value != NOT_SERVED) {
+      if (!(value instanceof NotServed)) {
         return cast(value);
       }
+      metrics.get(key.name(), GetResult.MISS);
+      ReadLog.miss(namespace, key, ((NotServed) value).reason);
+    } else {
+      metrics.get(key.name(), GetResult.ERROR);
+      ReadLog.miss(namespace, key, MissReason.UNAVAILABLE);
+    }
+    String[] snapKeys = snapshotKeys(keyTag, tagKeys);
+    long[] snapshot = read == null ? null : snapshot(read, mark, snapKeys);
+    return loadThrough(key, entryKey, type, policy, loader, snapKeys, snapshot);
+  }
+
+  @Override
+  public <T> CacheLookup<T> lookup(CacheKey key, Type type, CachePolicy policy) {
+    requireKey(key);
+    requireArg(type, "type");
+    requireArg(policy, "policy");
+    String entryKey = key.entryKey(namespace);
+    String keyTag = key.keyTagKey(namespace);
+    List<String> tagKeys = policy.tagKeys(namespace);
+    long mark = pending.markBeforeRead();
+    BackendRead read = guard.read(entryKey, keyTag, tagKeys);
+    MissReason reason = MissReason.UNAVAILABLE;
+    if (read != null) {
+      Object value = serve(key, entryKey, read, mark, type, clock.millis(), null, null);
+      if (!(value instanceof NotServed)) {
+        return new CacheLookup.Hit<>(cast(value));
+      }
+      reason = ((NotServed) value).reason;
       metrics.get(key.name(), GetResult.MISS);
     } else {
       metrics.get(key.name(), GetResult.ERROR);
     }
     String[] snapKeys = snapshotKeys(keyTag, tagKeys);
     long[] snapshot = read == null ? null : snapshot(read, mark, snapKeys);
-    return loadThrough(key, entryKey, type, policy, loader, snapKeys, snapshot);
+    if (snapshot == null && read != null) {
+      reason = unfillableReason(read, snapKeys, reason);
+    }
+    ReadLog.miss(namespace, key, reason);
+    // An enclosing load depends on what this lookup read, as on a nested read-through.
+    recordInEnclosingLoad(snapshot == null ? null : new Dependencies(snapKeys, snapshot));
+    return new PendingFill<>(this, key, type, policy, snapKeys, snapshot, reason);
+  }
+
+  /** Why a read's versions cannot be a snapshot: a tag being written or an invalidation pending. */
+  private MissReason unfillableReason(BackendRead read, String[] snapKeys, MissReason otherwise) {
+    for (String k : snapKeys) {
+      if (pending.contains(k)) {
+        return MissReason.BYPASSED;
+      }
+      if (read.tagVersion(k) == BackendRead.LOCKED) {
+        return MissReason.LOCKED;
+      }
+    }
+    return otherwise;
+  }
+
+  /** Stores what a {@link PendingFill} computed, with its snapshot and what it recorded. */
+  boolean fill(
+      PendingFill<?> fill, @Nullable Object value, Map<String, Long> recorded, boolean foreign) {
+    long[] snapshot = fill.snapshot;
+    Dependencies deps =
+        Dependencies.merge(fill.snapKeys, snapshot, new Captured<>(value, recorded, foreign));
+    if (deps == null) {
+      ReadLog.notStored(
+          namespace,
+          fill.key,
+          snapshot == null
+              ? "its tag versions could not be read before computing (" + fill.reason() + ")"
+              : "something it depends on changed while it was computed");
+      return false;
+    }
+    boolean stored =
+        store(
+            fill.key,
+            fill.key.entryKey(namespace),
+            value,
+            fill.type,
+            fill.policy,
+            deps.keys,
+            deps.versions);
+    ReadLog.filled(namespace, fill.key, stored);
+    return stored;
   }
 
   private <T, E extends Exception> @Nullable T loadThrough(
@@ -207,6 +305,7 @@ public final class CacheEngine implements LayerCache {
       if (outcome != SingleFlight.Outcome.LOAD_YOURSELF
           && stillCurrent(outcome.dependencies, snapKeys)) {
         recordInEnclosingLoad(outcome.dependencies);
+        ReadLog.joined(namespace, key);
         return cast(outcome.value);
       }
       // The leader failed (or we were interrupted): load ourselves, without storing, since our
@@ -235,7 +334,18 @@ public final class CacheEngine implements LayerCache {
     try {
       deps = Dependencies.merge(snapKeys, snapshot, loaded);
       if (deps != null) {
-        store(key, entryKey, loaded.value, type, policy, deps.keys, deps.versions);
+        ReadLog.filled(
+            namespace,
+            key,
+            store(key, entryKey, loaded.value, type, policy, deps.keys, deps.versions));
+      } else {
+        ReadLog.notStored(
+            namespace,
+            key,
+            snapshot == null
+                ? "its tag versions could not be read before loading (being written, pending or"
+                    + " unavailable)"
+                : "something it depends on changed while it loaded");
       }
       recordInEnclosingLoad(deps);
     } finally {
@@ -420,8 +530,8 @@ public final class CacheEngine implements LayerCache {
   }
 
   /**
-   * Returns the entry's value if it may be served, or {@link #NOT_SERVED}. Counts the hit or the
-   * rejection, deletes unreadable entries, and schedules a soft-expiry reload.
+   * Returns the entry's value if it may be served, or a {@link NotServed} saying why not. Counts
+   * the hit or the rejection, deletes unreadable entries, and schedules a soft-expiry reload.
    */
   private @Nullable Object serve(
       CacheKey key,
@@ -436,26 +546,30 @@ public final class CacheEngine implements LayerCache {
     if (entry == null) {
       byte[] bytes = read.entryBytes();
       if (bytes == null) {
-        return NOT_SERVED;
+        return NotServed.of(MissReason.ABSENT);
       }
       try {
         entry = StoredEntry.fromBytes(bytes);
       } catch (CorruptEntryException e) {
         discard(key, entryKey, "unreadable entry: " + e.getMessage());
-        return NOT_SERVED;
+        return NotServed.of(MissReason.UNREADABLE);
       }
       if (entry.codecId() != codec.id()) {
         discard(key, entryKey, "entry written by codec " + entry.codecId());
-        return NOT_SERVED;
+        return NotServed.of(MissReason.UNREADABLE);
       }
     }
     if (!Arrays.equals(entry.fingerprint(), key.fingerprint())) {
       discard(key, entryKey, "key fingerprint mismatch (hash collision or foreign entry)");
-      return NOT_SERVED;
+      return NotServed.of(MissReason.UNREADABLE);
     }
-    if (now >= entry.hardExpireAt() || !versionsMatch(entry, read, pendingMark)) {
+    if (now >= entry.hardExpireAt()) {
       metrics.staleRejected(key.name());
-      return NOT_SERVED;
+      return NotServed.of(MissReason.EXPIRED);
+    }
+    if (!versionsMatch(entry, read, pendingMark)) {
+      metrics.staleRejected(key.name());
+      return NotServed.of(mismatchReason(entry, read, pendingMark));
     }
     Object value;
     if (entry.isNullValue()) {
@@ -473,7 +587,7 @@ public final class CacheEngine implements LayerCache {
                 + type.getTypeName()
                 + "; treated as a miss",
             null);
-        return NOT_SERVED;
+        return NotServed.of(MissReason.UNREADABLE);
       }
     } else if ((value = entry.decodedValue(type)) == null) {
       byte[] buffer = entry.payloadBuffer();
@@ -484,7 +598,7 @@ public final class CacheEngine implements LayerCache {
                 : codec.decode(buffer, entry.payloadOffset(), entry.payloadSize(), type);
       } catch (CacheSerializationException e) {
         discard(key, entryKey, "cannot decode as " + type.getTypeName() + ": " + e.getMessage());
-        return NOT_SERVED;
+        return NotServed.of(MissReason.UNREADABLE);
       }
       if (read.sharesEntry()) {
         entry.rememberDecoded(type, value);
@@ -499,11 +613,30 @@ public final class CacheEngine implements LayerCache {
     long soft = entry.softExpireAt();
     if (soft != 0 && now >= soft && policy != null && loader != null) {
       metrics.get(key.name(), GetResult.STALE);
+      ReadLog.softExpiredHit(namespace, key);
       refreshInBackground(key, entryKey, type, policy, loader);
     } else {
       metrics.get(key.name(), GetResult.HIT);
+      ReadLog.hit(namespace, key);
     }
     return value;
+  }
+
+  /** Why an entry whose versions did not match is not served, for logs and lookups. */
+  private MissReason mismatchReason(StoredEntry entry, BackendRead read, long pendingMark) {
+    if (pending.deliveredSince(pendingMark)) {
+      return MissReason.BYPASSED;
+    }
+    for (int i = 0; i < entry.tagCount(); i++) {
+      String tagKey = entry.tagKey(i);
+      if (pending.contains(tagKey)) {
+        return MissReason.BYPASSED;
+      }
+      if (read.tagVersion(tagKey) == BackendRead.LOCKED) {
+        return MissReason.LOCKED;
+      }
+    }
+    return MissReason.STALE;
   }
 
   /**
@@ -697,9 +830,9 @@ public final class CacheEngine implements LayerCache {
       BackendRead read = reads == null ? null : reads.get(i);
       Object value =
           read == null
-              ? NOT_SERVED
+              ? NotServed.of(MissReason.UNAVAILABLE)
               : serve(key, key.entryKey(namespace), read, mark, type, now, null, null);
-      if (value == NOT_SERVED) {
+      if (value instanceof NotServed) {
         metrics.get(key.name(), read == null ? GetResult.ERROR : GetResult.MISS);
       } else if (value != null) {
         hits.put(key, cast(value));
@@ -728,9 +861,9 @@ public final class CacheEngine implements LayerCache {
       BackendRead read = reads == null ? null : reads.get(i);
       Object value =
           read == null
-              ? NOT_SERVED
+              ? NotServed.of(MissReason.UNAVAILABLE)
               : serve(key, key.entryKey(namespace), read, mark, type, now, null, null);
-      if (value == NOT_SERVED) {
+      if (value instanceof NotServed) {
         metrics.get(key.name(), read == null ? GetResult.ERROR : GetResult.MISS);
         String[] snapKeys = snapshotKeys(key.keyTagKey(namespace), tagKeys);
         missing.put(key, read == null ? null : snapshot(read, mark, snapKeys));
@@ -811,7 +944,7 @@ public final class CacheEngine implements LayerCache {
    * Stores a loaded value if the policy allows it. Never throws: a value that cannot be stored is
    * counted and logged, and the caller keeps it.
    */
-  private void store(
+  private boolean store(
       CacheKey key,
       String entryKey,
       @Nullable Object value,
@@ -821,7 +954,7 @@ public final class CacheEngine implements LayerCache {
       long[] snapshot) {
     if ((value == null && !policy.cacheNulls()) || (!policy.cacheEmpty() && isEmpty(value))) {
       metrics.put(key.name(), PutResult.REJECTED);
-      return;
+      return false;
     }
     byte[] payload;
     try {
@@ -829,9 +962,9 @@ public final class CacheEngine implements LayerCache {
     } catch (CacheException e) {
       metrics.put(key.name(), PutResult.REJECTED);
       log.warn("store:" + key.name(), "not caching '" + key.name() + "': " + e.getMessage(), null);
-      return;
+      return false;
     }
-    write(key, entryKey, value, payload, policy, snapKeys, snapshot);
+    return write(key, entryKey, value, payload, policy, snapKeys, snapshot);
   }
 
   /** Writes an entry; true if the backend stored it. */
@@ -936,11 +1069,35 @@ public final class CacheEngine implements LayerCache {
   @Override
   public void lockTags(Collection<String> tags, Duration maxLockTime) {
     requireArg(tags, "tags");
+    lock(tagKeys(tags), tags, maxLockTime);
+  }
+
+  @Override
+  public void lockKeys(Collection<CacheKey> keys, Duration maxLockTime) {
+    requireArg(keys, "keys");
+    lock(keyTagKeys(keys), keys, maxLockTime);
+  }
+
+  @Override
+  public void unlockKeys(Collection<CacheKey> keys) {
+    requireArg(keys, "keys");
+    unlock(keyTagKeys(keys));
+  }
+
+  private List<String> keyTagKeys(Collection<CacheKey> keys) {
+    Set<String> tagKeys = new LinkedHashSet<>();
+    for (CacheKey key : keys) {
+      requireKey(key);
+      tagKeys.add(key.keyTagKey(namespace));
+    }
+    return List.copyOf(tagKeys);
+  }
+
+  private void lock(List<String> keys, Collection<?> names, Duration maxLockTime) {
     requireArg(maxLockTime, "maxLockTime");
     if (maxLockTime.isNegative() || maxLockTime.isZero()) {
       throw new IllegalArgumentException("maxLockTime must be positive, was " + maxLockTime);
     }
-    List<String> keys = tagKeys(tags);
     if (keys.isEmpty()) {
       return;
     }
@@ -949,14 +1106,21 @@ public final class CacheEngine implements LayerCache {
     if (guard.lockTags(keys, deadline)) {
       metrics.tagBumps(keys.size());
     } else {
-      undelivered("lock", keys, tags);
+      List<String> shown = new ArrayList<>();
+      for (Object name : names) {
+        shown.add(String.valueOf(name));
+      }
+      undelivered("lock", keys, shown);
     }
   }
 
   @Override
   public void unlockTags(Collection<String> tags) {
     requireArg(tags, "tags");
-    List<String> keys = tagKeys(tags);
+    unlock(tagKeys(tags));
+  }
+
+  private void unlock(List<String> keys) {
     if (keys.isEmpty()) {
       return;
     }

@@ -8,6 +8,7 @@ import dev.layercache.InvalidCacheKeyException;
 import dev.layercache.LayerCache;
 import dev.layercache.annotation.Cached;
 import dev.layercache.annotation.ChangedTags;
+import dev.layercache.annotation.DurationFormat;
 import dev.layercache.annotation.Evict;
 import dev.layercache.annotation.InvalidateTags;
 import dev.layercache.annotation.Key;
@@ -25,7 +26,6 @@ import java.lang.reflect.TypeVariable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -101,27 +101,16 @@ public final class ObjectCachingProxies {
     Map<Method, MethodPlan> plans = new HashMap<>();
     List<String> finalMethods = new ArrayList<>();
     for (Method m : type.getMethods()) {
-      Cached cached = m.getAnnotation(Cached.class);
-      Evict[] evicts = m.getAnnotationsByType(Evict.class);
-      InvalidateTags invalidates = m.getAnnotation(InvalidateTags.class);
-      boolean annotated = cached != null || evicts.length > 0 || invalidates != null;
       if (Modifier.isFinal(m.getModifiers()) && m.getDeclaringClass() != Object.class) {
-        if (annotated) {
+        if (isAnnotated(m)) {
           throw misuse(m, "is final, so a proxy cannot intercept it");
         }
         finalMethods.add(m.getName());
       }
-      if (!annotated) {
-        continue;
+      MethodPlan plan = planMethod(m, cache);
+      if (plan != null) {
+        plans.put(m, plan);
       }
-      if (Modifier.isStatic(m.getModifiers())) {
-        throw misuse(m, "is static");
-      }
-      if (cached != null && (evicts.length > 0 || invalidates != null)) {
-        throw misuse(m, "is both @Cached and evicting; split reading from writing");
-      }
-      plans.put(
-          m, cached != null ? cachedPlan(m, cached, cache) : evictPlan(m, evicts, invalidates));
     }
     if (!type.isInterface() && !finalMethods.isEmpty()) {
       LoggerFactory.getLogger(ObjectCachingProxies.class)
@@ -133,6 +122,36 @@ public final class ObjectCachingProxies {
               finalMethods);
     }
     return plans;
+  }
+
+  private static boolean isAnnotated(Method m) {
+    return m.isAnnotationPresent(Cached.class)
+        || m.getAnnotationsByType(Evict.class).length > 0
+        || m.isAnnotationPresent(InvalidateTags.class);
+  }
+
+  /**
+   * Reads the caching annotations of one method, checking them as a proxy's creation does.
+   *
+   * @param m the method carrying the annotations
+   * @param cache the cache its values go to (its codec checks the return type)
+   * @return the plan, or null if the method has no caching annotation
+   * @throws CacheConfigurationException if an annotation is misused, naming the method
+   */
+  public static @Nullable MethodPlan planMethod(Method m, LayerCache cache) {
+    Cached cached = m.getAnnotation(Cached.class);
+    Evict[] evicts = m.getAnnotationsByType(Evict.class);
+    InvalidateTags invalidates = m.getAnnotation(InvalidateTags.class);
+    if (cached == null && evicts.length == 0 && invalidates == null) {
+      return null;
+    }
+    if (Modifier.isStatic(m.getModifiers())) {
+      throw misuse(m, "is static");
+    }
+    if (cached != null && (evicts.length > 0 || invalidates != null)) {
+      throw misuse(m, "is both @Cached and evicting; split reading from writing");
+    }
+    return cached != null ? cachedPlan(m, cached, cache) : evictPlan(m, evicts, invalidates);
   }
 
   private static MethodPlan cachedPlan(Method m, Cached cached, LayerCache cache) {
@@ -270,9 +289,9 @@ public final class ObjectCachingProxies {
       return null;
     }
     try {
-      return Duration.parse(text);
-    } catch (DateTimeParseException e) {
-      throw misuse(m, attribute + " '" + text + "' is not an ISO-8601 duration such as PT10M");
+      return DurationFormat.parse(text);
+    } catch (CacheConfigurationException e) {
+      throw misuse(m, attribute + " " + e.getMessage());
     }
   }
 
@@ -427,10 +446,13 @@ public final class ObjectCachingProxies {
     }
   }
 
-  /** What the proxy does for one method. */
-  static final class MethodPlan {
-    enum Kind {
+  /** What the proxy does for one method; shared with integrations through {@code CachingPlan}. */
+  public static final class MethodPlan {
+    /** Whether the method reads through the cache or invalidates. */
+    public enum Kind {
+      /** {@code @Cached}. */
       CACHED,
+      /** {@code @Evict} and/or {@code @InvalidateTags}. */
       EVICT
     }
 
@@ -465,6 +487,93 @@ public final class ObjectCachingProxies {
       this.invalidateFromResult = invalidateFromResult;
     }
 
+    /**
+     * Whether the method reads or invalidates.
+     *
+     * @return the kind
+     */
+    public Kind kind() {
+      return kind;
+    }
+
+    /**
+     * The cache name of a {@code @Cached} method.
+     *
+     * @return the name; empty for an invalidating method
+     */
+    public String name() {
+      return name;
+    }
+
+    /**
+     * The method's generic return type.
+     *
+     * @return the type
+     */
+    public Type returnType() {
+      return returnType;
+    }
+
+    /**
+     * The key of a {@code @Cached} method's value for these arguments.
+     *
+     * @param args the call's arguments
+     * @return the key
+     */
+    public CacheKey key(@Nullable Object[] args) {
+      return key(name, args);
+    }
+
+    /**
+     * The keys an invalidating method's {@code @Evict} annotations name for these arguments.
+     *
+     * @param args the call's arguments
+     * @return the keys, possibly none
+     */
+    public List<CacheKey> evictedKeys(@Nullable Object[] args) {
+      List<CacheKey> keys = new ArrayList<>(evictNames.length);
+      for (String n : evictNames) {
+        keys.add(key(n, args));
+      }
+      return keys;
+    }
+
+    /**
+     * The tags an {@code @InvalidateTags} method's templates name for these arguments.
+     *
+     * @param args the call's arguments
+     * @return the tags, possibly none
+     */
+    public List<String> invalidatedTags(@Nullable Object[] args) {
+      List<String> tags = new ArrayList<>(invalidate.length);
+      for (TagTemplate t : invalidate) {
+        tags.add(t.resolve(args));
+      }
+      return tags;
+    }
+
+    /**
+     * Whether the method's result names further tags ({@code fromResult = true}).
+     *
+     * @return true if {@link #resultTags} may return tags
+     */
+    public boolean tagsFromResult() {
+      return invalidateFromResult;
+    }
+
+    /**
+     * The tags the method's result names, with {@code @InvalidateTags(fromResult = true)}.
+     *
+     * @param result what the method returned
+     * @return the tags, none for a null result or without {@code fromResult}
+     */
+    public Collection<String> resultTags(@Nullable Object result) {
+      if (!invalidateFromResult || result == null) {
+        return List.of();
+      }
+      return ((ChangedTags) result).changedTags();
+    }
+
     CacheKey key(String cacheName, @Nullable Object[] args) {
       CacheKey.Builder b = CacheKey.builder(cacheName);
       for (int p : keyParams) {
@@ -478,7 +587,13 @@ public final class ObjectCachingProxies {
       return b.build();
     }
 
-    CachePolicy policy(@Nullable Object[] args) {
+    /**
+     * The policy of a {@code @Cached} method's value for these arguments: TTLs and resolved tags.
+     *
+     * @param args the call's arguments
+     * @return the policy
+     */
+    public CachePolicy policy(@Nullable Object[] args) {
       if (tags.length == 0) {
         return basePolicy;
       }
@@ -516,22 +631,17 @@ public final class ObjectCachingProxies {
         return forward(method, args);
       }
       if (plan.kind == MethodPlan.Kind.CACHED) {
-        CacheKey key = plan.key(plan.name, args);
+        CacheKey key = plan.key(args);
         return cache.get(
             key, plan.returnType, plan.policy(args), () -> forwardForLoader(method, args));
       }
       Object result = forward(method, args);
       // Only after the change succeeded: a failed write leaves the cache as it was.
-      for (String name : plan.evictNames) {
-        cache.evict(plan.key(name, args));
+      for (CacheKey key : plan.evictedKeys(args)) {
+        cache.evict(key);
       }
-      List<String> tags = new ArrayList<>(plan.invalidate.length);
-      for (TagTemplate t : plan.invalidate) {
-        tags.add(t.resolve(args));
-      }
-      if (plan.invalidateFromResult && result != null) {
-        tags.addAll(((ChangedTags) result).changedTags());
-      }
+      List<String> tags = plan.invalidatedTags(args);
+      tags.addAll(plan.resultTags(result));
       if (!tags.isEmpty()) {
         cache.invalidateTags(tags);
       }
