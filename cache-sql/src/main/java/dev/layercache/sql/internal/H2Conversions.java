@@ -197,7 +197,11 @@ final class H2Conversions extends DriverConversions {
         return null;
       }
       Object v = CellValues.value(cell);
-      return new Value(kindOf(c), v, JdbcConversions.toText(cell));
+      Kind k = kindOf(c);
+      // The text only where it is not the value's own (a number's getLong must not print it).
+      String text =
+          cell instanceof CellValues.Texted || k == Kind.JSON ? JdbcConversions.toText(cell) : null;
+      return new Value(k, v, text);
     }
 
     static Value element(Object e, String baseTypeName, int baseType) {
