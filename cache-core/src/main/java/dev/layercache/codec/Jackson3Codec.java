@@ -127,8 +127,51 @@ public final class Jackson3Codec implements ValueCodec {
     return ID;
   }
 
+  // Classes whose form is defined by Jackson 2's databind annotations (@JsonSerialize,
+  // @JsonDeserialize), which Jackson 3 ignores: their values would be written and read in another
+  // form, with no error. Refused instead.
+  private static final ClassValue<Boolean> JACKSON2_SHAPED =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> c) {
+          if (jackson2Annotated(c.getAnnotations())) {
+            return true;
+          }
+          for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+            if (jackson2Annotated(f.getAnnotations())) {
+              return true;
+            }
+          }
+          for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+            if (jackson2Annotated(m.getAnnotations())) {
+              return true;
+            }
+          }
+          return false;
+        }
+      };
+
+  private static boolean jackson2Annotated(java.lang.annotation.Annotation[] annotations) {
+    for (java.lang.annotation.Annotation a : annotations) {
+      if (a.annotationType().getName().startsWith("com.fasterxml.jackson.databind.annotation.")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void refuseJackson2Shaped(Class<?> c) {
+    if (JACKSON2_SHAPED.get(c)) {
+      throw new CacheSerializationException(
+          c.getName()
+              + " defines its JSON form with Jackson 2 databind annotations, which Jackson 3"
+              + " ignores; cache it with JacksonCodec");
+    }
+  }
+
   @Override
   public byte[] encode(Object value) {
+    refuseJackson2Shaped(value.getClass());
     try {
       return mapper.writeValueAsBytes(value);
     } catch (JacksonException e) {
@@ -145,6 +188,7 @@ public final class Jackson3Codec implements ValueCodec {
   @Override
   public Object decode(byte[] bytes, int offset, int length, Type type) {
     JavaType javaType = javaType(type);
+    refuseJackson2Shaped(javaType.getRawClass());
     // Checked here as well as by the parser's constraints: Jacksons before 2.21.2 and 3.3 do not
     // apply the document length limit to a byte array.
     if (length > maxBytes) {
@@ -193,6 +237,7 @@ public final class Jackson3Codec implements ValueCodec {
     if (raw.isPrimitive() || raw.isEnum() || raw.getName().startsWith("java.")) {
       return;
     }
+    refuseJackson2Shaped(raw);
     if (t.isAbstract()) {
       throw new CacheSerializationException(
           declared

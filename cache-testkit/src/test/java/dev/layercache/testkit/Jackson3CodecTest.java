@@ -26,6 +26,24 @@ class Jackson3CodecTest extends CodecContractTest {
     super(Jackson3Codec::create);
   }
 
+  /** A value whose JSON form Jackson 2's databind annotations define, as cached SQL results. */
+  record Jackson2Shaped(
+      @com.fasterxml.jackson.databind.annotation.JsonSerialize(
+              using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class)
+          long id) {}
+
+  @Test
+  void aValueShapedByJackson2Annotations_isRefused_neverWrittenInAnotherForm() {
+    assertThatThrownBy(() -> codec.encode(new Jackson2Shaped(7)))
+        .isInstanceOf(CacheSerializationException.class)
+        .hasMessageContaining("Jackson 2 databind annotations");
+    assertThatThrownBy(() -> codec.decode("{\"id\":\"7\"}".getBytes(), Jackson2Shaped.class))
+        .isInstanceOf(CacheSerializationException.class)
+        .hasMessageContaining("JacksonCodec");
+    assertThatThrownBy(() -> codec.checkType(Jackson2Shaped.class))
+        .isInstanceOf(CacheSerializationException.class);
+  }
+
   @Test
   void mapperWithDefaultTyping_isRefused() {
     PolymorphicTypeValidator anything =
