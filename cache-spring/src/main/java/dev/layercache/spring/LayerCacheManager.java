@@ -54,9 +54,10 @@ import org.springframework.cache.interceptor.BeanFactoryCacheOperationSourceAdvi
  *       declare theirs with {@link Builder#valueType}.
  *   <li><b>Keys.</b> Spring's key (a {@code SimpleKey} of the parameters, one parameter, or the
  *       value of a {@code key} expression) becomes a {@link dev.layercache.CacheKey} of the same
- *       parts, the same key {@code @Cached} uses for the same name and parameters. Key parts must
- *       be strings, numbers, booleans, UUIDs, enums, {@code java.time} values, {@code byte[]} or
- *       collections of these.
+ *       parts, named {@code spring.<cache name>}: a Spring cache never reads the entries of a
+ *       {@code @Cached} method of the same name, so that its {@code clear()} reaches every entry it
+ *       can return. Key parts must be strings, numbers, booleans, UUIDs, enums, {@code java.time}
+ *       values, {@code byte[]} or collections of these.
  *   <li><b>Nulls.</b> With {@link Builder#allowNullValues(boolean) allowNullValues} (the default) a
  *       null result is cached and told from a miss.
  *   <li><b>Fills.</b> The put Spring makes after a {@code @Cacheable} method stores the value with

@@ -313,18 +313,26 @@ class LayerCacheManagerTest {
   }
 
   @Test
-  void keys_areSpringsKeysAsCacheKeys_sharedWithCached() {
+  void keys_areSpringsKeysAsCacheKeys_ofTheirOwnName() {
     assertThat(users.pair(14, "a")).isEqualTo("14a");
-    assertThat(cache.get(CacheKey.of("pairs", 14L, "a"), String.class)).isEqualTo("14a");
+    assertThat(cache.get(CacheKey.of("spring.pairs", 14L, "a"), String.class)).isEqualTo("14a");
     assertThat(users.pair(14, "a")).isEqualTo("14a");
     assertThat(loads()).isOne();
+  }
 
+  @Test
+  void clear_reachesEveryEntryTheSpringCacheServes_noneOfCachedOfTheSameName() {
     rows.names.put(15L, "fifteen");
-    users.find(15);
     assertThat(cachedUsers.find(15))
-        .as("@Cached(name = \"users\") reads the same entry")
+        .as("@Cached(name = \"users\") fills its own entry")
+        .isEqualTo(new User(15, "from @Cached"));
+    assertThat(users.find(15))
+        .as("@Cacheable(\"users\") does not read it")
         .isEqualTo(new User(15, "fifteen"));
-    assertThat(loads()).isEqualTo(2);
+    manager.getCache("users").clear();
+    assertThat(manager.getCache("users").get(15L))
+        .as("after clear() the Spring cache returns nothing it held")
+        .isNull();
   }
 
   @Test
@@ -337,10 +345,10 @@ class LayerCacheManagerTest {
 
   @Test
   void cacheNames_thatAreNoKeyNames_areMappedDeterministically() {
-    assertThat(SpringKeys.keyName("users")).isEqualTo("users");
+    assertThat(SpringKeys.keyName("users")).isEqualTo("spring.users");
     String mapped = SpringKeys.keyName("user:profile");
     assertThat(mapped)
-        .matches("user_profile-[0-9a-f]{16}")
+        .matches("spring\\.user_profile-[0-9a-f]{16}")
         .isEqualTo(SpringKeys.keyName("user:profile"));
     assertThat(SpringKeys.keyName("user;profile")).isNotEqualTo(mapped);
     assertThat(SpringKeys.keyName("x".repeat(100))).hasSizeLessThanOrEqualTo(64);
@@ -461,11 +469,12 @@ class LayerCacheManagerTest {
     users.find(4242);
     List<String> debug = RecordedLogs.lines();
     assertThat(debug)
-        .anyMatch(l -> l.contains("mgr 'users': miss (absent)"))
-        .anyMatch(l -> l.contains("mgr 'users': hit"))
-        .anyMatch(l -> l.contains("mgr 'users': stored"))
-        .anyMatch(l -> l.contains("mgr 'users': miss (stale: invalidated after it was stored)"));
-    String key = CacheKey.of("users", 4242L).toString();
+        .anyMatch(l -> l.contains("mgr 'spring.users': miss (absent)"))
+        .anyMatch(l -> l.contains("mgr 'spring.users': hit"))
+        .anyMatch(l -> l.contains("mgr 'spring.users': stored"))
+        .anyMatch(
+            l -> l.contains("mgr 'spring.users': miss (stale: invalidated after it was stored)"));
+    String key = CacheKey.of("spring.users", 4242L).toString();
     assertThat(debug).noneMatch(l -> l.contains(key));
 
     RecordedLogs.reset();
@@ -473,7 +482,7 @@ class LayerCacheManagerTest {
     users.find(4242);
     users.delete(4242);
     List<String> trace = RecordedLogs.lines();
-    assertThat(trace).anyMatch(l -> l.contains("mgr 'users' " + key + ": hit"));
+    assertThat(trace).anyMatch(l -> l.contains("mgr 'spring.users' " + key + ": hit"));
     assertThat(trace).anyMatch(l -> l.contains("spring cache 'users' evict " + key));
     List<String> all = new ArrayList<>(debug);
     all.addAll(trace);

@@ -19,6 +19,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.BridgeMethodResolver;
 import org.springframework.core.MethodClassKey;
+import org.springframework.util.ClassUtils;
 
 /**
  * Applies {@link Cached}, {@link Evict} and {@link InvalidateTags} to calls of Spring beans. The
@@ -111,7 +112,23 @@ public final class AnnotationInterceptor implements MethodInterceptor {
     if (carries(specific)) {
       return specific;
     }
-    return specific != method && carries(method) ? method : null;
+    if (specific != method && carries(method)) {
+      return method;
+    }
+    // A subclass proxy is asked with the class's own method: the annotations may sit on an
+    // interface method it implements.
+    Class<?> owner = targetClass != null ? targetClass : specific.getDeclaringClass();
+    for (Class<?> i : ClassUtils.getAllInterfacesForClassAsSet(owner)) {
+      try {
+        Method declared = i.getMethod(specific.getName(), specific.getParameterTypes());
+        if (carries(declared)) {
+          return declared;
+        }
+      } catch (NoSuchMethodException e) {
+        // not declared by this interface
+      }
+    }
+    return null;
   }
 
   private static boolean carries(Method m) {

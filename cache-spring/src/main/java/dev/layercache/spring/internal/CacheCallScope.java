@@ -29,7 +29,8 @@ import org.springframework.core.MethodClassKey;
  */
 public final class CacheCallScope implements MethodInterceptor {
   private final MethodInterceptor delegate;
-  private final AnnotationCacheOperationSource operations = new AnnotationCacheOperationSource();
+  private final AnnotationCacheOperationSource operations =
+      new AnnotationCacheOperationSource(false);
   private final ConcurrentMap<MethodClassKey, Shape> shapes = new ConcurrentHashMap<>();
 
   /** What a call needs to know of its method, computed once per method and class. */

@@ -22,7 +22,8 @@ public final class CacheableTypeScanner implements BeanPostProcessor {
   private static final Logger LOG = LoggerFactory.getLogger("dev.layercache.spring");
 
   private final CacheableTypes types;
-  private final AnnotationCacheOperationSource operations = new AnnotationCacheOperationSource();
+  private final AnnotationCacheOperationSource operations =
+      new AnnotationCacheOperationSource(false);
 
   /**
    * Creates the scanner.

@@ -215,6 +215,9 @@ public final class NamedCache implements Cache {
   public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
     CacheKey k = key(key);
     Type type = valueType(CacheCall.current());
+    if (TransactionalInvalidation.inTransaction()) {
+      return getInTransaction(key, k, type, valueLoader);
+    }
     T value;
     try {
       value = cache.get(k, type, policy, () -> load(valueLoader));
@@ -224,6 +227,33 @@ public final class NamedCache implements Cache {
     if (value == null && !settings.allowNullValues) {
       throw nullRefused();
     }
+    return value;
+  }
+
+  // A value computed inside a transaction may hold what the transaction wrote: served to it,
+  // stored (with the versions read before it was computed) only once the transaction commits.
+  private <T> @Nullable T getInTransaction(
+      Object key, CacheKey k, Type type, Callable<T> valueLoader) {
+    CacheLookup<Object> found = cache.lookup(k, type, policy);
+    if (found instanceof CacheLookup.Hit<?>) {
+      @SuppressWarnings("unchecked")
+      T hit = (T) ((CacheLookup.Hit<?>) found).value();
+      return hit;
+    }
+    CacheLookup.Miss<Object> miss = ((CacheLookup.Miss<Object>) found).recordDependencies();
+    T value;
+    try {
+      value = load(valueLoader);
+    } catch (LoaderFailure e) {
+      throw new ValueRetrievalException(key, valueLoader, e.getCause());
+    } finally {
+      miss.endRecording();
+    }
+    if (value == null && !settings.allowNullValues) {
+      throw nullRefused();
+    }
+    T stored = value;
+    settings.invalidation.afterCommit(describe("fill", k), () -> miss.fill(stored));
     return value;
   }
 

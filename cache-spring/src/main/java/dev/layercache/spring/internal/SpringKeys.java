@@ -17,11 +17,16 @@ import org.springframework.cache.interceptor.SimpleKey;
  * part. The parts are those {@link CacheKey} supports (strings, numbers, booleans, UUIDs, enums,
  * {@code java.time} values, {@code byte[]}, collections of these); anything else fails with a
  * message naming its type, never its value, so that a key is never derived from {@code hashCode} or
- * {@code toString}. The key of {@code @Cacheable("users") User find(long id)} is the key of
- * {@code @Cached(name = "users") User find(long id)}: both annotations share entries.
+ * {@code toString}. Spring caches have key names of their own ({@code spring.<name>}), so that a
+ * Spring cache's {@code clear()}, one invalidation of the tag all its entries carry, reaches every
+ * entry that cache can return: entries of {@code @Cached(name = "users")} are never read through
+ * {@code @Cacheable("users")}, nor the other way round.
  */
 public final class SpringKeys {
   private static final @Nullable Field PARAMS = paramsField();
+
+  // Spring caches' own key names: never those of @Cached, whose entries lack the clear tag.
+  private static final String PREFIX = "spring.";
 
   private SpringKeys() {}
 
@@ -97,10 +102,10 @@ public final class SpringKeys {
   }
 
   /**
-   * The {@link CacheKey} name of a Spring cache: the name itself when it is a valid key name (1 to
-   * 64 of {@code [A-Za-z0-9_.-]}), otherwise the valid characters (others replaced by {@code _},
-   * cut to 47) and {@code -} with 16 hex digits of the name's SHA-256, so distinct names stay
-   * distinct.
+   * The {@link CacheKey} name of a Spring cache: {@code spring.} and the name itself when that is a
+   * valid key name (1 to 64 of {@code [A-Za-z0-9_.-]}), otherwise {@code spring.}, the valid
+   * characters (others replaced by {@code _}, cut to 40) and {@code -} with 16 hex digits of the
+   * name's SHA-256, so distinct names stay distinct.
    *
    * @param springName the Spring cache name
    * @return the key name, used in metrics and logs too
@@ -109,7 +114,7 @@ public final class SpringKeys {
     if (springName.isEmpty()) {
       throw new CacheConfigurationException("a Spring cache name is empty");
     }
-    boolean valid = springName.length() <= 64;
+    boolean valid = PREFIX.length() + springName.length() <= 64;
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < springName.length(); i++) {
       char c = springName.charAt(i);
@@ -121,17 +126,17 @@ public final class SpringKeys {
               || c == '.'
               || c == '-';
       valid &= ok;
-      if (sb.length() < 47) {
+      if (sb.length() < 40) {
         sb.append(ok ? c : '_');
       }
     }
     if (valid) {
-      return springName;
+      return PREFIX + springName;
     }
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256").digest(springName.getBytes(StandardCharsets.UTF_8));
-      return sb + "-" + HexFormat.of().formatHex(hash, 0, 8);
+      return PREFIX + sb + "-" + HexFormat.of().formatHex(hash, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing", e);
     }

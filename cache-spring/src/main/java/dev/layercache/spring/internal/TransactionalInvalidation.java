@@ -130,11 +130,28 @@ public final class TransactionalInvalidation {
       }
       throw t;
     }
-    List<String> late = resultTags.of(result);
-    if (transaction) {
-      if (!late.isEmpty()) {
+    List<String> late;
+    try {
+      late = resultTags.of(result);
+      if (transaction && !late.isEmpty()) {
         lock(List.of(), late);
       }
+    } catch (RuntimeException | Error e) {
+      // The write ran: what it names cannot be known, but what was locked must not stay locked
+      // until the deadline, and in a transaction it is still invalidated after the commit.
+      Work release = new Work(keys, tags, true, null);
+      if (transaction) {
+        register(what, release);
+      } else {
+        try {
+          apply(keys, List.of());
+        } finally {
+          release.release();
+        }
+      }
+      throw e;
+    }
+    if (transaction) {
       List<String> all = new ArrayList<>(tags);
       all.addAll(late);
       register(what, new Work(keys, all, true, null));
@@ -180,8 +197,11 @@ public final class TransactionalInvalidation {
   }
 
   /**
-   * An explicit put (Spring's {@code @CachePut}): in a transaction the key is locked now and the
-   * value stored after the commit, dropped after a rollback; otherwise stored now.
+   * An explicit put (Spring's {@code @CachePut}): in a transaction the key is locked now and
+   * evicted after the commit (the next read fills it), unlocked after a rollback; otherwise stored
+   * now. A value put inside a transaction is never stored: two transactions putting the same key
+   * may see their ends run in either order, and the one that ends last need not hold the newer
+   * value.
    *
    * @param what the operation, for logs
    * @param key the key
@@ -197,8 +217,8 @@ public final class TransactionalInvalidation {
     if (locked) {
       lock(List.of(key), List.of());
     }
-    register(what, new Work(locked ? List.of(key) : List.of(), List.of(), locked, put));
-    LOG.debug("{}: put deferred to the commit", what);
+    register(what, new Work(List.of(key), List.of(), locked, null));
+    LOG.debug("{}: put inside a transaction: the key is evicted after the commit", what);
   }
 
   /**
@@ -223,7 +243,14 @@ public final class TransactionalInvalidation {
       cache.lockKeys(keys, maxLockTime);
     }
     if (!tags.isEmpty()) {
-      cache.lockTags(tags, maxLockTime);
+      try {
+        cache.lockTags(tags, maxLockTime);
+      } catch (RuntimeException e) {
+        if (!keys.isEmpty()) {
+          cache.unlockKeys(keys); // nothing runs: release what was taken
+        }
+        throw e;
+      }
     }
   }
 
@@ -246,7 +273,18 @@ public final class TransactionalInvalidation {
 
           @Override
           public void afterCompletion(int status) {
-            boolean committed = status != STATUS_ROLLED_BACK;
+            // An unknown outcome (a commit that failed, or a callback run before an outer
+            // transaction's end) may still commit: invalidate, store nothing, and leave the locks
+            // to their deadline rather than unlock before the data is final.
+            boolean committed = status == STATUS_COMMITTED;
+            if (status == STATUS_UNKNOWN) {
+              work.completeUnknown();
+              LOG.warn(
+                  "{}: the transaction's outcome is unknown; invalidated, and its locks hold until"
+                      + " their deadline",
+                  what);
+              return;
+            }
             work.complete(committed);
             LOG.debug(
                 "{}: {} after {}",
@@ -289,6 +327,16 @@ public final class TransactionalInvalidation {
       }
       if (committed && store != null) {
         store.run(); // after the unlock, which invalidated the key: the value stored is current
+      }
+    }
+
+    void completeUnknown() {
+      try {
+        if (!onlyRelease) {
+          apply(keys, tags);
+        }
+      } catch (CacheException e) {
+        LOG.warn("invalidation after an unknown outcome not delivered: {}", e.toString());
       }
     }
 

@@ -1,9 +1,7 @@
 package dev.layercache.sql.internal;
 
 import dev.layercache.sql.internal.CellValues.ArrayValue;
-import java.sql.Array;
 import java.sql.Date;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Timestamp;
@@ -13,7 +11,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** A cached SQL array: its elements rebuilt as the driver's classes, in a typed Java array. */
-final class CachedArray implements Array {
+final class CachedArray extends DetachedArray {
   private final ArrayValue value;
 
   CachedArray(ArrayValue value) {
@@ -92,28 +90,4 @@ final class CachedArray implements Array {
       throw new SQLFeatureNotSupportedException("type maps are not supported by cached arrays");
     }
   }
-
-  @Override
-  public ResultSet getResultSet() throws SQLException {
-    throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-  }
-
-  @Override
-  public ResultSet getResultSet(@Nullable Map<String, Class<?>> map) throws SQLException {
-    throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-  }
-
-  @Override
-  public ResultSet getResultSet(long index, int count) throws SQLException {
-    throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-  }
-
-  @Override
-  public ResultSet getResultSet(long index, int count, @Nullable Map<String, Class<?>> map)
-      throws SQLException {
-    throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-  }
-
-  @Override
-  public void free() {}
 }

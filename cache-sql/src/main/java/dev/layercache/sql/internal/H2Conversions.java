@@ -1027,7 +1027,7 @@ final class H2Conversions extends DriverConversions {
   }
 
   /** An H2 array: its elements as {@code getObject} returns them, in an {@code Object[]}. */
-  private static final class H2Array implements Array {
+  private static final class H2Array extends DetachedArray {
     private final ArrayValue value;
 
     H2Array(ArrayValue value) {
@@ -1084,30 +1084,5 @@ final class H2Conversions extends DriverConversions {
         throw unsupported("map");
       }
     }
-
-    @Override
-    public java.sql.ResultSet getResultSet() throws SQLException {
-      throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-    }
-
-    @Override
-    public java.sql.ResultSet getResultSet(@Nullable Map<String, Class<?>> map)
-        throws SQLException {
-      throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-    }
-
-    @Override
-    public java.sql.ResultSet getResultSet(long index, int count) throws SQLException {
-      throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-    }
-
-    @Override
-    public java.sql.ResultSet getResultSet(
-        long index, int count, @Nullable Map<String, Class<?>> map) throws SQLException {
-      throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-    }
-
-    @Override
-    public void free() {}
   }
 }

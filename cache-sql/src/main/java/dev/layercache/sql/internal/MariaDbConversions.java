@@ -1702,7 +1702,7 @@ final class MariaDbConversions extends DriverConversions {
   }
 
   /** The driver's array of a value: its bytes as little-endian floats (a vector). */
-  private static final class FloatVector implements Array {
+  private static final class FloatVector extends DetachedArray {
     private final float[] values;
 
     FloatVector(float[] values) {
@@ -1748,30 +1748,5 @@ final class MariaDbConversions extends DriverConversions {
       throw new SQLFeatureNotSupportedException(
           "getArray(long index, int count, Map<String, Class<?>> map) is not supported");
     }
-
-    @Override
-    public java.sql.ResultSet getResultSet() throws SQLException {
-      throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-    }
-
-    @Override
-    public java.sql.ResultSet getResultSet(@Nullable Map<String, Class<?>> map)
-        throws SQLException {
-      throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-    }
-
-    @Override
-    public java.sql.ResultSet getResultSet(long index, int count) throws SQLException {
-      throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-    }
-
-    @Override
-    public java.sql.ResultSet getResultSet(
-        long index, int count, @Nullable Map<String, Class<?>> map) throws SQLException {
-      throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-    }
-
-    @Override
-    public void free() {}
   }
 }

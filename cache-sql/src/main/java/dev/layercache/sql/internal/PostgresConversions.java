@@ -866,7 +866,7 @@ final class PostgresConversions extends DriverConversions {
   }
 
   /** An array as the driver returns it from its text: elements decoded when asked for. */
-  private static final class TextArray implements Array {
+  private static final class TextArray extends DetachedArray {
     private final String type;
     private final String text;
 
@@ -941,31 +941,6 @@ final class PostgresConversions extends DriverConversions {
         throw notImplemented("org.postgresql.jdbc.PgArray.getArrayImpl(long,int,Map)");
       }
     }
-
-    @Override
-    public java.sql.ResultSet getResultSet() throws SQLException {
-      throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-    }
-
-    @Override
-    public java.sql.ResultSet getResultSet(@Nullable Map<String, Class<?>> map)
-        throws SQLException {
-      throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-    }
-
-    @Override
-    public java.sql.ResultSet getResultSet(long index, int count) throws SQLException {
-      throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-    }
-
-    @Override
-    public java.sql.ResultSet getResultSet(
-        long index, int count, @Nullable Map<String, Class<?>> map) throws SQLException {
-      throw new SQLFeatureNotSupportedException("Array.getResultSet on a cached array");
-    }
-
-    @Override
-    public void free() {}
 
     @Override
     public String toString() {
