@@ -478,7 +478,11 @@ public interface LayerCache extends AutoCloseable {
     }
 
     /**
-     * Sets the codec for remote backends. Default: {@link dev.layercache.codec.JacksonCodec}.
+     * Sets the codec for remote backends. Default, chosen at {@link #build()}: {@link
+     * dev.layercache.codec.JacksonCodec} when Jackson 2 ({@code
+     * com.fasterxml.jackson.core:jackson-databind}, a dependency of the core) is on the class path,
+     * otherwise {@link dev.layercache.codec.Jackson3Codec} when Jackson 3 ({@code
+     * tools.jackson.core:jackson-databind}) is.
      *
      * @param codec the codec
      * @return this builder
@@ -632,7 +636,9 @@ public interface LayerCache extends AutoCloseable {
      * Returns the cache.
      *
      * @return a new cache
-     * @throws CacheConfigurationException if the namespace or backend is missing
+     * @throws CacheConfigurationException if the namespace or backend is missing, or no codec was
+     *     set and no supported Jackson is on the class path (the message names the artifacts, or
+     *     the version found and the versions supported)
      */
     public LayerCache build() {
       if (namespace == null) {

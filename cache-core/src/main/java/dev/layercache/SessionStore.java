@@ -1,11 +1,12 @@
 package dev.layercache;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.type.TypeFactory;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -61,14 +62,57 @@ public final class SessionStore<T> {
    */
   public record Stored<T>(@Nullable T data, long createdAt, long lastAccessedAt) {}
 
+  /**
+   * {@code Stored<T>} for the application's data type, built without a Jackson type factory so that
+   * sessions work with either Jackson's codec.
+   */
+  private static final class StoredType implements ParameterizedType {
+    private final Type[] arguments;
+
+    StoredType(Type dataType) {
+      this.arguments = new Type[] {dataType};
+    }
+
+    @Override
+    public Type[] getActualTypeArguments() {
+      return arguments.clone();
+    }
+
+    @Override
+    public Type getRawType() {
+      return Stored.class;
+    }
+
+    @Override
+    public @Nullable Type getOwnerType() {
+      return SessionStore.class;
+    }
+
+    // Equal to any ParameterizedType of the same parts, as the JDK's own implementation is.
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof ParameterizedType
+          && ((ParameterizedType) o).getRawType().equals(Stored.class)
+          && Objects.equals(((ParameterizedType) o).getOwnerType(), SessionStore.class)
+          && Arrays.equals(((ParameterizedType) o).getActualTypeArguments(), arguments);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(arguments) ^ SessionStore.class.hashCode() ^ Stored.class.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return Stored.class.getName() + "<" + arguments[0].getTypeName() + ">";
+    }
+  }
+
   private SessionStore(Builder<T> b) {
     this.cache = b.cache;
     this.name = b.name;
     this.touchName = b.name + ".touch";
-    this.recordType =
-        TypeFactory.defaultInstance()
-            .constructParametricType(
-                Stored.class, TypeFactory.defaultInstance().constructType(b.dataType));
+    this.recordType = new StoredType(b.dataType);
     this.idleTimeout = b.idleTimeout;
     this.maxLifetime = b.maxLifetime;
     this.touchIntervalMillis =

@@ -11,16 +11,22 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import dev.layercache.CacheSerializationException;
+import dev.layercache.internal.JacksonLine;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The default codec: JSON through Jackson, always decoding to an explicit type. No default typing,
- * so stored bytes cannot name a class to instantiate; nesting and document size are limited, since
- * cache content is untrusted input. Records, {@code java.time} values, {@code Optional} and generic
- * collections work out of the box.
+ * The default codec: JSON through Jackson 2, always decoding to an explicit type. No default
+ * typing, so stored bytes cannot name a class to instantiate; nesting and document size are
+ * limited, since cache content is untrusted input. Records, {@code java.time} values, {@code
+ * Optional} and generic collections work out of the box. A property the target type does not know
+ * is read past (a newer version of the application may have added it); a missing record component
+ * or creator property, or a null for a primitive, is refused.
+ *
+ * <p>A cache built without a codec uses this one whenever Jackson 2 is on the class path (it is a
+ * dependency of the core); {@link Jackson3Codec} is the default only where Jackson 2 is absent.
  *
  * <p>Thread-safe.
  */
@@ -32,10 +38,12 @@ public final class JacksonCodec implements ValueCodec {
   public static final int MAX_NESTING_DEPTH = 200;
 
   private final ObjectMapper mapper;
+  private final long maxBytes;
   private final ConcurrentMap<Type, JavaType> javaTypes = new ConcurrentHashMap<>();
 
-  private JacksonCodec(ObjectMapper mapper) {
+  private JacksonCodec(ObjectMapper mapper, long maxBytes) {
     this.mapper = mapper;
+    this.maxBytes = maxBytes;
   }
 
   /**
@@ -43,8 +51,12 @@ public final class JacksonCodec implements ValueCodec {
    *
    * @param maxBytes the largest document accepted when decoding
    * @return the codec
+   * @throws dev.layercache.CacheConfigurationException if Jackson 2 is of an unsupported version,
+   *     or a module the default mapper registers is missing
    */
   public static JacksonCodec create(long maxBytes) {
+    JacksonLine.JACKSON_2.check();
+    requireModules();
     JsonMapper mapper =
         JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -67,7 +79,7 @@ public final class JacksonCodec implements ValueCodec {
                 .maxNestingDepth(MAX_NESTING_DEPTH)
                 .maxDocumentLength(maxBytes)
                 .build());
-    return new JacksonCodec(mapper);
+    return new JacksonCodec(mapper, maxBytes);
   }
 
   /**
@@ -75,16 +87,43 @@ public final class JacksonCodec implements ValueCodec {
    *
    * @param mapper a configured mapper
    * @return the codec
-   * @throws dev.layercache.CacheConfigurationException if the mapper has default typing enabled
+   * @throws dev.layercache.CacheConfigurationException if the mapper has default typing enabled, or
+   *     Jackson 2 is of an unsupported version
    */
   public static JacksonCodec of(ObjectMapper mapper) {
+    JacksonLine.JACKSON_2.check();
     if (mapper.getSerializationConfig().getDefaultTyper(mapper.constructType(Object.class))
         != null) {
       throw new dev.layercache.CacheConfigurationException(
           "ObjectMapper has default typing enabled; cache content is untrusted, so LayerCache"
               + " refuses mappers that let stored bytes choose classes");
     }
-    return new JacksonCodec(mapper);
+    // The application's mapper brings its own read constraints.
+    return new JacksonCodec(mapper, Long.MAX_VALUE);
+  }
+
+  /** Fails with the missing artifact named, rather than with a NoClassDefFoundError. */
+  private static void requireModules() {
+    String[][] modules = {
+      {"com.fasterxml.jackson.datatype.jsr310.JavaTimeModule", "jackson-datatype-jsr310"},
+      {"com.fasterxml.jackson.datatype.jdk8.Jdk8Module", "jackson-datatype-jdk8"},
+      {
+        "com.fasterxml.jackson.module.paramnames.ParameterNamesModule",
+        "jackson-module-parameter-names"
+      }
+    };
+    for (String[] module : modules) {
+      try {
+        Class.forName(module[0], false, JacksonCodec.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        throw new dev.layercache.CacheConfigurationException(
+            "Jackson 2 is on the class path without "
+                + module[1]
+                + ", which JacksonCodec's default mapper registers; add it (in the version of"
+                + " jackson-databind), or give LayerCache.builder().codec(...) another codec",
+            e);
+      }
+    }
   }
 
   @Override
@@ -110,6 +149,17 @@ public final class JacksonCodec implements ValueCodec {
   @Override
   public Object decode(byte[] bytes, int offset, int length, Type type) {
     JavaType javaType = javaType(type);
+    // Checked here as well as by the parser's constraints: Jacksons before 2.21.2 and 3.3 do not
+    // apply the document length limit to a byte array.
+    if (length > maxBytes) {
+      throw new CacheSerializationException(
+          "cannot decode "
+              + javaType
+              + ": the document of "
+              + length
+              + " bytes exceeds the limit of "
+              + maxBytes);
+    }
     try {
       Object value = mapper.readValue(bytes, offset, length, javaType);
       if (value == null) {

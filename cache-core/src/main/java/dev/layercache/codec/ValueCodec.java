@@ -13,7 +13,7 @@ public interface ValueCodec {
   /**
    * The codec's id, stored in every entry header; an entry written by another codec is a miss.
    *
-   * @return an id from 1 to 127; 1 is {@link JacksonCodec}
+   * @return an id from 1 to 127; 1 is {@link JacksonCodec}, 2 is {@link Jackson3Codec}
    */
   byte id();
 

@@ -1,6 +1,5 @@
 package dev.layercache.internal;
 
-import com.fasterxml.jackson.databind.JavaType;
 import dev.layercache.BulkLoader;
 import dev.layercache.CacheException;
 import dev.layercache.CacheInvalidationException;
@@ -13,7 +12,6 @@ import dev.layercache.InvalidCacheKeyException;
 import dev.layercache.LayerCache;
 import dev.layercache.Loader;
 import dev.layercache.ValueTooLargeException;
-import dev.layercache.codec.JacksonCodec;
 import dev.layercache.codec.ValueCodec;
 import dev.layercache.metrics.CacheMetrics;
 import dev.layercache.metrics.CacheMetrics.GetResult;
@@ -106,16 +104,17 @@ public final class CacheEngine implements LayerCache {
     this.namespace = s.namespace();
     this.backend = s.backend();
     this.local = backend.isLocal();
-    this.metrics = new SafeMetrics(s.metrics());
-    this.guard = new BackendGuard(s, metrics);
-    this.clock = s.clock();
-    this.strictInvalidation = s.strictInvalidation();
     this.maxValueBytes =
         s.maxValueBytes() > 0
             ? Math.min(s.maxValueBytes(), backend.maxEntryBytes())
             : backend.maxEntryBytes();
+    // First, before anything is started: a missing or unsupported Jackson fails the build here.
     ValueCodec c = s.codec();
-    this.codec = c != null ? c : JacksonCodec.create(Math.max(maxValueBytes, 1024));
+    this.codec = c != null ? c : DefaultCodec.select(Math.max(maxValueBytes, 1024));
+    this.metrics = new SafeMetrics(s.metrics());
+    this.guard = new BackendGuard(s, metrics);
+    this.clock = s.clock();
+    this.strictInvalidation = s.strictInvalidation();
     this.log =
         new ThrottledLog(LoggerFactory.getLogger(LayerCache.class), s.logInterval().toNanos());
     Executor e = s.executor();
@@ -1274,14 +1273,20 @@ public final class CacheEngine implements LayerCache {
     if (type instanceof Class<?>) {
       return (Class<?>) type;
     }
-    if (type instanceof JavaType) {
-      return ((JavaType) type).getRawClass();
-    }
     if (type instanceof ParameterizedType) {
       Type raw = ((ParameterizedType) type).getRawType();
       if (raw instanceof Class<?>) {
         return (Class<?>) raw;
       }
+    }
+    // Each Jackson's JavaType is asked only where that Jackson is present, since either may be
+    // absent from the class path.
+    if (JacksonLine.JACKSON_2.present()
+        && type instanceof com.fasterxml.jackson.databind.JavaType) {
+      return ((com.fasterxml.jackson.databind.JavaType) type).getRawClass();
+    }
+    if (JacksonLine.JACKSON_3.present() && type instanceof tools.jackson.databind.JavaType) {
+      return ((tools.jackson.databind.JavaType) type).getRawClass();
     }
     return Object.class;
   }

@@ -4,6 +4,7 @@ import dev.layercache.CacheBackendException;
 import dev.layercache.CacheConfigurationException;
 import dev.layercache.InvalidCacheKeyException;
 import dev.layercache.memcached.internal.Expiration;
+import dev.layercache.memcached.internal.FencedVersions;
 import dev.layercache.memcached.internal.MultiGetClient;
 import dev.layercache.memcached.internal.PoolLayout;
 import dev.layercache.memcached.internal.RawBytes;
@@ -19,10 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -84,20 +83,34 @@ import org.jspecify.annotations.Nullable;
  * <p><b>A node that comes back never serves what it missed.</b> A restarted node is empty: its tag
  * versions are re-created fresh and nothing old matches them. A node that was frozen or cut off
  * comes back with its old data, and an invalidation sent to it meanwhile was lost. For that, each
- * node of a pool has a <em>fence</em>: a version stored on the next node of the pool. Every version
- * a read returns is the sum of the stored tag version and the fence of the node that holds it (the
- * multi-get fetches both). When {@link #bumpTags} cannot deliver a bump to a node, it bumps that
- * node's fence on its neighbour before returning, which changes every version held by the
- * unreachable node for every client at once; entries that depend on them are never served again,
- * whenever the node returns. Both parts only grow (or are re-created fresh, above any value they
- * held), so a sum never repeats. If the fence cannot be bumped either, {@code bumpTags} throws and
- * the core keeps the invalidation pending. A single node has no neighbour: there an undelivered
- * invalidation is covered by the core's pending retry, in the writing process only. Only bumps that
- * reach this backend can be fenced: one its caller never attempts (because a circuit breaker is
- * open) is left to the caller's own retry. The price: in a pool a read also fetches one small fence
- * key per node it touches, from that node's neighbour (in the same parallel multi-get), and a
- * restarted node, losing the fence it keeps for its predecessor, invalidates once every entry that
- * depends on the predecessor's tags.
+ * node of a pool has a <em>fence</em>: a version kept on the next node of the pool, and in a pool
+ * of three or more nodes also on the one after it, as two copies. Every version a read returns
+ * combines the stored tag version with the fence of the node that holds it, read from every copy
+ * the read reaches (the multi-get fetches them all). When {@link #bumpTags} cannot deliver a bump
+ * to a node, it bumps that node's fence on every copy before returning, which changes every version
+ * held by the unreachable node for every client at once; entries that depend on them are never
+ * served again, whenever the node returns. If a copy cannot be bumped, {@code bumpTags} throws and
+ * the core keeps the invalidation pending, as it does when there is no fence at all: a single node
+ * has no neighbour, so there an undelivered invalidation is covered by the core's pending retry, in
+ * the writing process only. Only bumps that reach this backend can be fenced: one its caller never
+ * attempts (because a circuit breaker is open) is left to the caller's own retry. A fence copy that
+ * is lost (its node restarted) makes the fence absent until a reader re-creates it, above any value
+ * it held; an absent copy never validates an entry. How the copies combine, and why that can never
+ * bring an invalidated entry back, is told in {@code FencedVersions}.
+ *
+ * <p><b>One node down.</b> A read of a key needs the key's node, the nodes of its tag versions, and
+ * one copy of each of their fences. In a pool of three or more, a node that is down (killed,
+ * stopped, cut off) takes away the keys and tag versions it holds, and nothing else: every other
+ * node's fence still has a copy on a live node, so the other nodes' keys are still served from the
+ * cache. In a pool of two, each node's fence lives only on the other node, so with one node down no
+ * key can be checked and every read misses. A copy whose node does not answer is left out of a read
+ * after the operation timeout, or at once when spymemcached knows the node is disconnected.
+ *
+ * <p>The price: in a pool a read also fetches the copies of one small fence key per node it
+ * touches, from that node's neighbours (in the same parallel multi-get, so a read of a key of one
+ * node touches three nodes in a pool of three or more), and a restarted node, losing the fence
+ * copies it keeps for the nodes before it, invalidates once every entry that depends on those
+ * nodes' tags.
  *
  * <h2>Limits</h2>
  *
@@ -257,14 +270,15 @@ public final class MemcachedBackend implements CacheBackend {
     List<String> keys = new ArrayList<>(versionKeys.size() + 3);
     keys.add(requireValidKey(entryKey));
     int[] nodes = addVersionKeys(versionKeys, keys);
-    Map<String, byte[]> found = multiGet(keys);
+    MultiGetClient.Reply found = multiGet(keys);
+    requireAnswered(found, entryKey);
     return new FetchedRead(found.get(entryKey), versionKeys, versions(versionKeys, nodes, found));
   }
 
   @Override
   public List<BackendRead> readAll(
       List<String> entryKeys, List<String> keyTagKeys, List<String> tagKeys) {
-    List<String> keys = new ArrayList<>(2 * entryKeys.size() + tagKeys.size() + layout.size());
+    List<String> keys = new ArrayList<>(2 * entryKeys.size() + tagKeys.size() + 2 * layout.size());
     for (String k : entryKeys) {
       keys.add(requireValidKey(k));
     }
@@ -272,7 +286,10 @@ public final class MemcachedBackend implements CacheBackend {
     allVersionKeys.addAll(keyTagKeys);
     allVersionKeys.addAll(tagKeys);
     int[] nodes = addVersionKeys(allVersionKeys, keys);
-    Map<String, byte[]> found = multiGet(keys);
+    MultiGetClient.Reply found = multiGet(keys);
+    for (String k : entryKeys) {
+      requireAnswered(found, k);
+    }
     long[] all = versions(allVersionKeys, nodes, found);
     int shared = keyTagKeys.size();
     List<BackendRead> reads = new ArrayList<>(entryKeys.size());
@@ -290,19 +307,26 @@ public final class MemcachedBackend implements CacheBackend {
 
   @Override
   public long[] tagVersions(List<String> tagKeys, boolean createAbsent) {
-    List<String> keys = new ArrayList<>(tagKeys.size() + layout.size());
+    List<String> keys = new ArrayList<>(tagKeys.size() + 2 * layout.size());
     int[] nodes = addVersionKeys(tagKeys, keys);
-    Map<String, byte[]> found = multiGet(keys);
+    MultiGetClient.Reply found = multiGet(keys);
     if (!createAbsent) {
       return versions(tagKeys, nodes, found);
     }
     List<String> absent = new ArrayList<>();
-    for (String k : new LinkedHashSet<>(keys)) {
-      if (stored(found, k) == BackendRead.ABSENT) {
+    for (String k : new LinkedHashSet<>(tagKeys)) {
+      requireAnswered(found, k);
+      if (FencedVersions.stored(found, k) == BackendRead.ABSENT) {
         absent.add(k);
       }
     }
-    if (absent.isEmpty()) {
+    Set<Integer> unfenced = new LinkedHashSet<>();
+    for (int i = 0; nodes != null && i < nodes.length; i++) {
+      if (FencedVersions.fence(layout.fenceKeys(nodes[i]), found) == BackendRead.ABSENT) {
+        unfenced.add(nodes[i]);
+      }
+    }
+    if (absent.isEmpty() && unfenced.isEmpty()) {
       return versions(tagKeys, nodes, found);
     }
     long deadline = deadline();
@@ -313,23 +337,27 @@ public final class MemcachedBackend implements CacheBackend {
     for (OperationFuture<Boolean> add : adds) {
       await(add, deadline, "add");
     }
+    // A lost fence copy is re-created as a fence bump: every copy raised above any of them, so
+    // they agree again. A copy that cannot be raised now is left as the read below finds it.
+    raiseFences(unfenced);
     // An add that lost a race leaves the winner's value: read what is stored now.
-    Map<String, byte[]> created = new HashMap<>(found);
-    created.putAll(multiGet(absent));
+    MultiGetClient.Reply created = multiGet(keys);
+    boolean replaced = false;
     for (String k : absent) {
-      if (stored(created, k) == BackendRead.ABSENT) {
+      requireAnswered(created, k);
+      if (FencedVersions.stored(created, k) == BackendRead.ABSENT) {
         // Deleted again or not a number (planted by another client): any fresh value is safe.
-        byte[] fresh = freshVersion();
-        await(client.set(k, 0, fresh, bytes), deadline(), "set");
-        created.put(k, fresh);
+        await(client.set(k, 0, freshVersion(), bytes), deadline(), "set");
+        replaced = true;
       }
     }
-    return versions(tagKeys, nodes, created);
+    return versions(tagKeys, nodes, replaced ? multiGet(keys) : created);
   }
 
   /**
-   * Appends the version keys to {@code keys}, followed, in a pool, by the fence keys of the nodes
-   * that hold them (each once), and returns the node of each version key, or null outside a pool.
+   * Appends the version keys to {@code keys}, followed, in a pool, by the keys of every copy of the
+   * fences of the nodes that hold them (each node once), and returns the node of each version key,
+   * or null outside a pool.
    */
   private int @Nullable [] addVersionKeys(List<String> versionKeys, List<String> keys) {
     for (String k : versionKeys) {
@@ -345,51 +373,62 @@ public final class MemcachedBackend implements CacheBackend {
       nodes[i] = node;
       if (!fenceAdded[node]) {
         fenceAdded[node] = true;
-        keys.add(layout.fenceKey(node));
+        List<String> copies = layout.fenceKeys(node);
+        for (int c = 0; c < copies.size(); c++) {
+          keys.add(copies.get(c));
+        }
       }
     }
     return nodes;
   }
 
-  /** The versions the core sees: the stored version, plus its node's fence in a pool. */
-  private long[] versions(List<String> versionKeys, int @Nullable [] nodes, Map<String, byte[]> m) {
+  /**
+   * The versions the core sees: the stored version, or in a pool its pair with the fence of its
+   * node ({@link FencedVersions}). Throws if a version's node, or every copy of its fence, did not
+   * answer.
+   */
+  private long[] versions(
+      List<String> versionKeys, int @Nullable [] nodes, MultiGetClient.Reply found) {
     long[] versions = new long[versionKeys.size()];
     for (int i = 0; i < versions.length; i++) {
-      long v = stored(m, versionKeys.get(i));
-      if (v == BackendRead.LOCKED) {
-        versions[i] = v; // no sum: nothing is served or stored while it is locked
-        continue;
+      String key = versionKeys.get(i);
+      requireAnswered(found, key);
+      long v = FencedVersions.stored(found, key);
+      // A lock is not combined: nothing is served or stored while it holds.
+      if (nodes != null && v > 0) {
+        List<String> copies = layout.fenceKeys(nodes[i]);
+        long fence = FencedVersions.fence(copies, found);
+        if (fence == FencedVersions.UNREACHABLE) {
+          throw new CacheBackendException(
+              "memcached multi-get failed: no copy of the fence of node "
+                  + layout.name(nodes[i])
+                  + " answered ("
+                  + found.failure(copies.get(0))
+                  + ")"
+                  + client.authenticationProblem());
+        }
+        v = fence == BackendRead.ABSENT ? BackendRead.ABSENT : FencedVersions.combined(v, fence);
       }
-      if (nodes != null && v != BackendRead.ABSENT) {
-        long fence = stored(m, layout.fenceKey(nodes[i]));
-        v = fence == BackendRead.ABSENT ? BackendRead.ABSENT : v + fence;
-      }
-      // Positive by construction; a sum that overflowed came from a planted value.
-      versions[i] = v > 0 ? v : BackendRead.ABSENT;
+      versions[i] = v;
     }
     return versions;
   }
 
-  private static long stored(Map<String, byte[]> found, String key) {
-    byte[] text = found.get(key);
-    if (text != null && text.length > 0 && text[0] == TagVersions.LOCK_MARK) {
-      return TagVersions.parse(text); // a write lock: LOCKED, or its version after the deadline
+  /** Throws unless the node that holds a key answered the read. */
+  private void requireAnswered(MultiGetClient.Reply found, String key) {
+    if (!found.answered(key)) {
+      throw new CacheBackendException(
+          "memcached multi-get failed: " + found.failure(key) + client.authenticationProblem());
     }
-    if (text == null || text.length == 0 || text.length > 19) {
-      return BackendRead.ABSENT;
-    }
-    // Nineteen digits above Long.MAX_VALUE wrap to a negative number: planted, not ours.
-    long v = TagVersions.parse(text);
-    return v > 0 ? v : BackendRead.ABSENT;
   }
 
-  private Map<String, byte[]> multiGet(List<String> keys) {
+  private MultiGetClient.Reply multiGet(List<String> keys) {
     try {
       return client.multiGet(keys, timeoutMillis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CacheBackendException("memcached multi-get interrupted", e);
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+    } catch (RuntimeException e) {
       throw new CacheBackendException(
           "memcached multi-get failed: " + e.getMessage() + client.authenticationProblem(), e);
     }
@@ -502,8 +541,9 @@ public final class MemcachedBackend implements CacheBackend {
   }
 
   /**
-   * In a pool, bumps the fence of each node a tag change could not reach, so every version that
-   * node holds changes for every client; throws if there is no fence or it cannot be bumped either.
+   * In a pool, bumps the fence of each node a tag change could not reach, on every copy, so every
+   * version that node holds changes for every client; throws if there is no fence or a copy cannot
+   * be bumped.
    */
   private void fenceUndelivered(List<String> undelivered) {
     if (undelivered.isEmpty()) {
@@ -520,21 +560,59 @@ public final class MemcachedBackend implements CacheBackend {
     for (String k : undelivered) {
       nodes.add(layout.nodeOf(k));
     }
-    List<String> fences = new ArrayList<>(nodes.size());
-    for (int node : nodes) {
-      fences.add(layout.fenceKey(node));
-    }
-    List<String> fencesUndelivered = bump(fences);
-    fenceBumps.add(fences.size() - fencesUndelivered.size());
-    if (!fencesUndelivered.isEmpty()) {
+    Set<Integer> notRaised = raiseFences(nodes);
+    fenceBumps.add(nodes.size() - notRaised.size());
+    if (!notRaised.isEmpty()) {
       throw new CacheBackendException(
           "bump of "
               + undelivered.size()
               + " tag version(s) not delivered to memcached node(s) "
               + names(nodes)
-              + ", nor to their fence on the next node"
+              + ", nor to every copy of the fence of "
+              + names(notRaised)
               + client.authenticationProblem());
     }
+  }
+
+  /**
+   * Bumps the fences of these nodes: every copy is raised to one value above what any copy holds
+   * ({@link FencedVersions#raisedTarget}), so that every reader, whichever copies it reaches, sees
+   * a fence it never saw before, and the copies agree. Returns the nodes some copy of whose fence
+   * could not be raised (those that could are raised all the same).
+   */
+  private Set<Integer> raiseFences(Set<Integer> nodes) {
+    if (nodes.isEmpty()) {
+      return Set.of();
+    }
+    List<String> copies = new ArrayList<>(2 * nodes.size());
+    for (int node : nodes) {
+      copies.addAll(layout.fenceKeys(node));
+    }
+    MultiGetClient.Reply found;
+    try {
+      found = multiGet(copies);
+    } catch (CacheBackendException e) {
+      return nodes;
+    }
+    Set<Integer> notRaised = new LinkedHashSet<>();
+    for (int node : nodes) {
+      List<String> keys = layout.fenceKeys(node);
+      UnaryOperator<byte @Nullable []> raise =
+          FencedVersions.raisedTo(FencedVersions.raisedTarget(keys, found));
+      for (String k : keys) {
+        if (!found.answered(k)) {
+          // Its value is unknown: the target may be below it.
+          notRaised.add(node);
+          continue;
+        }
+        try {
+          update(k, raise);
+        } catch (CacheBackendException e) {
+          notRaised.add(node);
+        }
+      }
+    }
+    return notRaised;
   }
 
   @Override

@@ -112,7 +112,7 @@ class MemcachedFenceIT {
       String tag = MemcachedTestSupport.tagOn(locator, NS, "table:", toA.address());
       String tagKey = NS + ":~t:" + tag;
       PoolLayout layout = PoolLayout.of(locator, AddrUtil.getAddresses(servers));
-      String fenceOfA = layout.fenceKey(layout.nodeOf(tagKey));
+      String fenceOfA = layout.fenceKeys(layout.nodeOf(tagKey)).get(0);
       CachePolicy policy =
           CachePolicy.builder().ttl(Duration.ofMinutes(5)).jitter(0).tags(tag).build();
       AtomicLong db = new AtomicLong(1);

@@ -6,13 +6,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import net.spy.memcached.AddrUtil;
 import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.ConnectionObserver;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
@@ -29,22 +36,50 @@ final class MemcachedTestSupport {
 
   private MemcachedTestSupport() {}
 
-  /** A client placing keys exactly as {@link MemcachedBackend} does. */
+  /**
+   * A client placing keys exactly as {@link MemcachedBackend} does, returned once it is connected
+   * to every server (or after {@link #PATIENCE}): with {@code FailureMode.Cancel} an operation sent
+   * before the first connection is cancelled.
+   */
   static MemcachedClient rawClient(String servers) {
+    List<InetSocketAddress> addresses = AddrUtil.getAddresses(servers);
+    CountDownLatch connected = new CountDownLatch(addresses.size());
+    Set<SocketAddress> seen = ConcurrentHashMap.newKeySet();
+    ConnectionObserver firstConnections =
+        new ConnectionObserver() {
+          @Override
+          public void connectionEstablished(SocketAddress address, int reconnectCount) {
+            if (seen.add(address)) {
+              connected.countDown();
+            }
+          }
+
+          @Override
+          public void connectionLost(SocketAddress address) {}
+        };
+    MemcachedClient client;
     try {
-      return new MemcachedClient(
-          new ConnectionFactoryBuilder()
-              .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-              .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-              .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
-              .setFailureMode(FailureMode.Cancel)
-              .setOpTimeout(PATIENCE.toMillis())
-              .setDaemon(true)
-              .build(),
-          AddrUtil.getAddresses(servers));
+      client =
+          new MemcachedClient(
+              new ConnectionFactoryBuilder()
+                  .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                  .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+                  .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+                  .setFailureMode(FailureMode.Cancel)
+                  .setOpTimeout(PATIENCE.toMillis())
+                  .setInitialObservers(List.of(firstConnections))
+                  .setDaemon(true)
+                  .build(),
+              addresses);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+    try {
+      connected.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return client;
   }
 
   /**
@@ -59,6 +94,23 @@ final class MemcachedTestSupport {
         return k;
       }
     }
+  }
+
+  /**
+   * The first {@code count} keys {@code name, 0, 1, ...} whose entry and own tag both live on a
+   * node.
+   */
+  static List<CacheKey> keysOn(
+      NodeLocator locator, String ns, String name, String node, int count) {
+    List<CacheKey> keys = new ArrayList<>(count);
+    for (int i = 0; keys.size() < count; i++) {
+      CacheKey k = CacheKey.of(name, i);
+      if (nodeOf(locator, k.entryKey(ns)).equals(node)
+          && nodeOf(locator, k.keyTagKey(ns)).equals(node)) {
+        keys.add(k);
+      }
+    }
+    return keys;
   }
 
   /** The first tag {@code prefix0, prefix1, ...} whose version lives on a node. */
